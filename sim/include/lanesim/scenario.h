@@ -1,0 +1,153 @@
+/* scenario.h: the plain, immutable description of a scenario, and loading it from YAML. */
+#ifndef LANESIM_SCENARIO_H
+#define LANESIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lanesim/diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fixed capacities keep ls_scenario a value type: copy it with `=`, no free needed.
+ * docs/scenarios.md lists them; the loader reports going past one as an input error. */
+#define LS_MAX_LANES         16
+#define LS_MAX_VEHICLE_TYPES 16
+#define LS_MAX_PROFILE       64
+#define LS_MAX_DETECTORS     128
+#define LS_NAME_MAX          64
+
+typedef enum ls_rule {
+    LS_RULE_NASCH = 0, /* Nagel-Schreckenberg: accelerate, keep gap, random slowdown, move */
+    LS_RULE_VDR,       /* velocity-dependent randomisation: slow-to-start for stopped vehicles */
+    LS_RULE_NEWELL,    /* deterministic (p = 0), unlimited acceleration: Newell on the grid */
+} ls_rule;
+
+typedef enum ls_arrivals {
+    LS_ARRIVALS_POISSON = 0, /* exponential headways: Poisson counts per step */
+    LS_ARRIVALS_REGULAR,     /* evenly spaced headways 1/q (deterministic) */
+} ls_arrivals;
+
+/* A demand over time: piecewise linear between points, constant before the first and after
+ * the last. A constant demand is one point at t = 0. */
+typedef struct ls_profile_point {
+    double t_s;      /* s from the start of the simulation, >= 0, strictly increasing */
+    double flow_vph; /* veh/h, >= 0 */
+} ls_profile_point;
+
+typedef struct ls_profile {
+    int count; /* 1 .. LS_MAX_PROFILE */
+    ls_profile_point points[LS_MAX_PROFILE];
+} ls_profile;
+
+typedef struct ls_model_def {
+    double cell_length_m; /* m, default 1.5, (0.1 .. 100]; 7.5 reproduces classic NaSch */
+    double dt_s;          /* s per step, default 1, [0.01 .. 10] */
+    ls_rule rule;         /* default LS_RULE_NASCH */
+    double p_slow;        /* random slowdown probability, default 0.2, [0, 1] */
+    double p_slow_start;  /* vdr: slowdown probability of a stopped vehicle, default 0.5, [0, 1] */
+} ls_model_def;
+
+typedef struct ls_road_def {
+    double length_m;        /* m, default 10000, > 0 */
+    int lanes;              /* default 1, 1 .. LS_MAX_LANES; lane 1 is the median (left) lane */
+    bool ring;              /* periodic boundary, default false */
+    double speed_limit_kmh; /* km/h, default 65 mph (104.60736 km/h), (0 .. 400] */
+    double lane_width_m;    /* m, default 3.7, [2 .. 6] */
+} ls_road_def;
+
+typedef struct ls_vehicle_type_def {
+    char name[LS_NAME_MAX]; /* the `type` key: unique, non-empty */
+    double share;           /* fraction of the demand, [0, 1]; the shares sum to 1 */
+    double length_m;        /* m incl. the standstill gap, default 7.5, [0.1 .. 100] */
+    double max_speed_kmh;   /* km/h, default 150, (0 .. 400] */
+    double accel_mps2;      /* m/s^2, default 1.5, (0 .. 20] */
+    uint32_t lanes_mask;    /* `lanes: [3, 4]`: bit k set = lane k+1 allowed; 0 = every lane */
+    double speed_factor;    /* mean desired speed / speed limit, default 1, [0.2 .. 2] */
+    double speed_dev;       /* standard deviation of that factor, default 0, [0 .. 0.5] */
+} ls_vehicle_type_def;
+
+typedef struct ls_initial_def {
+    double density; /* vehicles per lane at t = 0, in the unit below, default 0, >= 0 */
+    bool per_km;    /* false: veh/cell (plain number); true: veh/km ("40 veh/km") */
+} ls_initial_def;
+
+typedef struct ls_demand_def {
+    ls_profile flow;                 /* veh/h summed over lanes; default 0 (no inflow) */
+    int lane_split_count;            /* 0 = equal split, else == road.lanes */
+    double lane_split[LS_MAX_LANES]; /* lane 1 .. N shares, each [0, 1], sum 1 */
+    ls_arrivals arrivals;            /* default LS_ARRIVALS_POISSON */
+} ls_demand_def;
+
+typedef struct ls_detector_def {
+    char name[LS_NAME_MAX]; /* unique, non-empty */
+    double at_m;            /* m from the start of the road, [0, road.length) */
+    double period_s;        /* s per aggregation period, default 60, >= dt */
+    uint32_t lanes_mask;    /* bit k set = a loop in lane k+1; 0 = every lane */
+} ls_detector_def;
+
+typedef struct ls_simulation_def {
+    double duration_s; /* s simulated, default 3600, (0 .. 1e9] */
+    double warmup_s;   /* s excluded from statistics, default 0, [0, duration) */
+    uint64_t seed;     /* default 1 */
+} ls_simulation_def;
+
+typedef struct ls_scenario {
+    char name[LS_NAME_MAX];
+    char description[256];
+    ls_model_def model;
+    ls_road_def road;
+    int vehicle_type_count; /* 1 .. LS_MAX_VEHICLE_TYPES */
+    ls_vehicle_type_def vehicle_types[LS_MAX_VEHICLE_TYPES];
+    ls_initial_def initial;
+    ls_demand_def mainline; /* demand.mainline */
+    int detector_count;
+    ls_detector_def detectors[LS_MAX_DETECTORS];
+    ls_simulation_def simulation;
+} ls_scenario;
+
+/* Fills every field with its documented default (one vehicle type "car", share 1). */
+void ls_scenario_defaults(ls_scenario *s);
+
+/* A parsed YAML document that keeps every node's position, so that problems found later (and
+ * overrides applied with ls_source_set) are reported against the text they came from. */
+typedef struct ls_source ls_source;
+
+/* Parses a file or a string (`name` is used in positions). On a syntax error returns
+ * LS_ERR_INPUT with the position in `diags`; LS_ERR_IO when the file cannot be read. */
+ls_status ls_source_parse_file(const char *path, ls_source **out, ls_diags *diags);
+ls_status ls_source_parse_string(const char *text, size_t len, const char *name, ls_source **out,
+                                 ls_diags *diags);
+ls_source *ls_source_clone(const ls_source *src); /* NULL when out of memory */
+void ls_source_free(ls_source *src);
+
+/* Applies "KEY=VALUE" (cli.md's --set): KEY a dotted path with [i] indices, VALUE a YAML scalar
+ * or flow sequence/mapping. Missing mappings on the path are created; an index past the end of
+ * a list is an error. The value is checked by ls_scenario_decode like any other. */
+ls_status ls_source_set(ls_source *src, const char *assignment, ls_diags *diags);
+
+/* Turns a source into a scenario: every key known, every value of the right type, unit and
+ * range, cross-field rules checked. Collects every problem it finds (not just the first). */
+ls_status ls_scenario_decode(const ls_source *src, ls_scenario *out, ls_diags *diags);
+
+/* Convenience: parse, apply overrides, decode. With text == NULL reads the file `path`; with
+ * text != NULL parses the text, naming it `path` in positions (or "<string>" if path is NULL). */
+ls_status ls_scenario_load(const char *path, const char *text, size_t text_len,
+                           const char *const *sets, int set_count, ls_scenario *out,
+                           ls_diags *diags);
+
+/* Writes the scenario back as YAML with every key, in each key's default unit, such that
+ * decoding the text gives the same scenario. *text is malloc'd; the caller frees it. */
+ls_status ls_scenario_to_yaml(const ls_scenario *s, char **text, size_t *len);
+
+/* Speed and length helpers shared by the loader and the engine (units.c). */
+double ls_kmh_to_mps(double kmh);
+int ls_round_cells(double cells); /* nearest integer, ties up, robust to 4.9999999 */
+
+#ifdef __cplusplus
+}
+#endif
+#endif
