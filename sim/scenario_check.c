@@ -1,0 +1,270 @@
+/* scenario_check.c: rules that tie several keys together, each reported at the offending value. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define SUM_TOLERANCE 1e-6
+
+/* ---- finding the nodes to point at ---- */
+
+static const ls_node *section(const ls_decoder *d, const char *name)
+{
+    return ls_node_get(d->src->root, name);
+}
+
+static const ls_node *key(const ls_decoder *d, const char *sec, const char *name)
+{
+    return ls_node_get(section(d, sec), name);
+}
+
+static const ls_node *mainline(const ls_decoder *d, const char *name)
+{
+    return ls_node_get(ls_node_get(section(d, "demand"), "mainline"), name);
+}
+
+static const ls_node *item_key(const ls_node *list, int i, const char *name)
+{
+    return ls_node_get(ls_node_item(list, (size_t)i), name);
+}
+
+static const ls_node *first_of(const ls_node *a, const ls_node *b)
+{
+    return a ? a : b;
+}
+
+static bool clean(const ls_decoder *d, const char *a, const char *b)
+{
+    return ls_decoder_clean(d, a) && (!b || ls_decoder_clean(d, b));
+}
+
+/* Reports "expected <what>, got <value>" at node n, or, when the key was left out (so its
+ * default is the problem), at `fallback` with the value itself. */
+static void expect(ls_decoder *d, const ls_node *n, const ls_node *fallback, const char *path,
+                   double value, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+static void expect(ls_decoder *d, const ls_node *n, const ls_node *fallback, const char *path,
+                   double value, const char *fmt, ...)
+{
+    char what[256], got[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (n)
+        ls_node_describe(n, got, sizeof got);
+    else
+        ls_num(value, got, sizeof got);
+    ls_decoder_report(d, first_of(n, fallback), path, "expected %s, got %s", what, got);
+}
+
+/* ---- road and vehicles ---- */
+
+static void check_road_length(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    const ls_node *n = key(d, "road", "length");
+    const ls_node *fallback = first_of(key(d, "model", "cell_length"), d->src->root);
+    char a[32];
+    if (!clean(d, "model.cell_length", "road.length")) return;
+    if (s->road.length_m < s->model.cell_length_m) {
+        expect(d, n, fallback, "road.length", s->road.length_m,
+               "a length of at least %s m (one cell)", ls_num(s->model.cell_length_m, a, 32));
+        return;
+    }
+    if (!clean(d, "vehicles", NULL)) return;
+    double longest = 0;
+    for (int i = 0; i < s->vehicle_type_count; i++)
+        if (s->vehicle_types[i].length_m > longest) longest = s->vehicle_types[i].length_m;
+    if (s->road.length_m < longest)
+        expect(d, n, section(d, "vehicles"), "road.length", s->road.length_m,
+               "a length of at least %s m (the longest vehicle)", ls_num(longest, a, 32));
+}
+
+static void check_vehicle_cells(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    const ls_node *list = section(d, "vehicles");
+    double cell = s->model.cell_length_m;
+    char a[32], path[64];
+    if (!clean(d, "model.cell_length", NULL)) return;
+    for (int i = 0; i < s->vehicle_type_count; i++) {
+        double len = s->vehicle_types[i].length_m;
+        snprintf(path, sizeof path, "vehicles[%d].length", i);
+        if (ls_round_cells(len / cell) >= 1 || !clean(d, path, NULL)) continue;
+        const ls_node *fallback =
+            first_of(ls_node_item(list, (size_t)i), key(d, "model", "cell_length"));
+        expect(d, item_key(list, i, "length"), fallback, path, len,
+               "a length of at least %s m (half a cell: shorter rounds to 0 cells)",
+               ls_num(cell / 2, a, 32));
+    }
+}
+
+static void check_shares(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    double sum = 0;
+    if (!clean(d, "vehicles", NULL)) return;
+    for (int i = 0; i < s->vehicle_type_count; i++) sum += s->vehicle_types[i].share;
+    if (fabs(sum - 1) > SUM_TOLERANCE)
+        ls_decoder_report(d, section(d, "vehicles"), "vehicles",
+                          "expected shares that sum to 1, got a sum of %.10g", sum);
+}
+
+static void check_lanes_reachable(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    uint32_t open = 0;
+    char missing[128] = "";
+    int count = 0;
+    if (!clean(d, "road.lanes", "vehicles")) return;
+    for (int i = 0; i < s->vehicle_type_count; i++)
+        open |= s->vehicle_types[i].lanes_mask ? s->vehicle_types[i].lanes_mask : UINT32_MAX;
+    for (int lane = 1; lane <= s->road.lanes; lane++) {
+        if (open & (1u << (lane - 1))) continue;
+        size_t used = strlen(missing);
+        snprintf(missing + used, sizeof missing - used, "%s%d", count++ ? ", " : "", lane);
+    }
+    if (count)
+        ls_decoder_report(d, section(d, "vehicles"), "vehicles",
+                          "expected every lane open to at least one vehicle type, got none for "
+                          "lane%s %s",
+                          count > 1 ? "s" : "", missing);
+}
+
+/* ---- demand ---- */
+
+static void check_lane_split(ls_decoder *d)
+{
+    const ls_demand_def *m = &d->s->mainline;
+    const ls_node *n = mainline(d, "lane_split");
+    const char *path = "demand.mainline.lane_split";
+    if (m->lane_split_count == 0 || !clean(d, "road.lanes", path)) return;
+    if (m->lane_split_count != d->s->road.lanes) {
+        ls_decoder_report(d, n, path, "expected %d lane shares (one per lane), got %d",
+                          d->s->road.lanes, m->lane_split_count);
+        return;
+    }
+    double sum = 0;
+    for (int i = 0; i < m->lane_split_count; i++) sum += m->lane_split[i];
+    if (fabs(sum - 1) > SUM_TOLERANCE)
+        ls_decoder_report(d, n, path, "expected lane shares that sum to 1, got a sum of %.10g",
+                          sum);
+}
+
+/* The node of point i's `key`, or the whole flow when it was given as one number. */
+static const ls_node *point_node(const ls_decoder *d, int i, const char *name, char *path,
+                                 size_t size)
+{
+    const ls_node *flow = mainline(d, "flow");
+    if (!flow || flow->kind != LS_NODE_SEQUENCE) {
+        snprintf(path, size, "demand.mainline.flow");
+        return flow;
+    }
+    snprintf(path, size, "demand.mainline.flow[%d].%s", i, name);
+    return item_key(flow, i, name);
+}
+
+static void check_profile(ls_decoder *d)
+{
+    const ls_profile *p = &d->s->mainline.flow;
+    char path[96], a[32];
+    if (!clean(d, "demand.mainline.flow", NULL)) return;
+    for (int i = 1; i < p->count; i++) {
+        if (p->points[i].t_s > p->points[i - 1].t_s) continue;
+        const ls_node *n = point_node(d, i, "t", path, sizeof path);
+        expect(d, n, NULL, path, p->points[i].t_s, "a time after %s s (the previous point)",
+               ls_num(p->points[i - 1].t_s, a, 32));
+    }
+}
+
+static void check_ring(ls_decoder *d)
+{
+    const ls_profile *p = &d->s->mainline.flow;
+    char path[96];
+    if (!d->s->road.ring || !clean(d, "road.ring", "demand.mainline.flow")) return;
+    for (int i = 0; i < p->count; i++) {
+        if (p->points[i].flow_vph == 0) continue;
+        const ls_node *n = point_node(d, i, "flow", path, sizeof path);
+        expect(d, n, key(d, "road", "ring"), path, p->points[i].flow_vph,
+               "a flow of 0 on a ring road (a ring has no entry)");
+        return;
+    }
+}
+
+/* ---- initial state, detectors, simulation ---- */
+
+static void check_density(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    double cell = s->model.cell_length_m, mean = 0;
+    if (!clean(d, "model.cell_length", "vehicles") || !clean(d, "initial", NULL)) return;
+    for (int i = 0; i < s->vehicle_type_count; i++)
+        mean += s->vehicle_types[i].share * ls_round_cells(s->vehicle_types[i].length_m / cell);
+    double per_cell = s->initial.per_km ? s->initial.density * cell / 1000 : s->initial.density;
+    if (mean <= 0 || per_cell * mean <= 1 + 1e-9) return;
+    double most = s->initial.per_km ? 1000 / (cell * mean) : 1 / mean;
+    expect(d, key(d, "initial", "density"), NULL, "initial.density", s->initial.density,
+           "a density of at most %.6g %s (the vehicles must fit)", most,
+           s->initial.per_km ? "veh/km" : "veh/cell");
+}
+
+static void check_detectors(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    const ls_node *list = section(d, "detectors");
+    char a[32], path[64];
+    for (int i = 0; i < s->detector_count; i++) {
+        const ls_detector_def *det = &s->detectors[i];
+        snprintf(path, sizeof path, "detectors[%d]", i);
+        if (!clean(d, path, NULL)) continue;
+        if (clean(d, "road.length", NULL) && det->at_m >= s->road.length_m) {
+            snprintf(path, sizeof path, "detectors[%d].at", i);
+            expect(d, item_key(list, i, "at"), NULL, path, det->at_m,
+                   "a length from 0 to below %s m (the road length)",
+                   ls_num(s->road.length_m, a, 32));
+        }
+        if (clean(d, "model.dt", NULL) && det->period_s < s->model.dt_s) {
+            snprintf(path, sizeof path, "detectors[%d].period", i);
+            expect(d, item_key(list, i, "period"), key(d, "model", "dt"), path, det->period_s,
+                   "a time of at least %s s (model.dt)", ls_num(s->model.dt_s, a, 32));
+        }
+    }
+}
+
+static void check_simulation(ls_decoder *d)
+{
+    const ls_simulation_def *sim = &d->s->simulation;
+    char a[32];
+    if (!clean(d, "simulation.duration", NULL)) return;
+    if (clean(d, "simulation.warmup", NULL) && sim->warmup_s >= sim->duration_s)
+        expect(d, key(d, "simulation", "warmup"), key(d, "simulation", "duration"),
+               "simulation.warmup", sim->warmup_s,
+               "a time from 0 to below %s s (simulation.duration)", ls_num(sim->duration_s, a, 32));
+    if (clean(d, "model.dt", NULL) && sim->duration_s < d->s->model.dt_s)
+        expect(d, key(d, "simulation", "duration"), key(d, "model", "dt"), "simulation.duration",
+               sim->duration_s, "a time of at least %s s (model.dt)",
+               ls_num(d->s->model.dt_s, a, 32));
+}
+
+/* Order matters: a rule skips sections with problems, including those found by the rules
+ * before it (shares that do not sum to 1 make the mean vehicle length meaningless). */
+void ls_check_scenario(ls_decoder *d)
+{
+    check_road_length(d);
+    check_vehicle_cells(d);
+    check_shares(d);
+    check_lanes_reachable(d);
+    check_lane_split(d);
+    check_profile(d);
+    check_ring(d);
+    check_density(d);
+    check_detectors(d);
+    check_simulation(d);
+}

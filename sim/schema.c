@@ -1,0 +1,256 @@
+/* schema.c: every scenario key with its kind, unit, range, default, place and meaning. */
+#include "schema.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "lanesim/scenario.h"
+
+/* Enums are read and written as int. */
+_Static_assert(sizeof(ls_rule) == sizeof(int), "ls_rule is stored as int");
+_Static_assert(sizeof(ls_arrivals) == sizeof(int), "ls_arrivals is stored as int");
+
+#define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
+#define OPEN_MIN  LS_F_MIN_OPEN
+#define OPEN_BOTH (LS_F_MIN_OPEN | LS_F_MAX_OPEN)
+
+/* A double with a unit: NUMBER(key, unit, flags, min, max, default, struct, member, doc). */
+#define NUMBER(key, unit_, flags_, lo, hi, dflt, type, member, doc_)                               \
+    {                                                                                              \
+        .name = key, .kind = LS_FIELD_NUMBER, .unit = unit_, .flags = flags_, .min = lo,           \
+        .max = hi, .def = dflt, .offset = offsetof(type, member), .doc = doc_                      \
+    }
+
+static const char *const RULES[] = {"nasch", "vdr", "newell", NULL};
+static const char *const ARRIVALS[] = {"poisson", "regular", NULL};
+
+static const ls_field MODEL[] = {
+    NUMBER("cell_length", LS_UNIT_LENGTH, OPEN_MIN, 0.1, 100, 1.5, ls_model_def, cell_length_m,
+           "length of one cell; 7.5 reproduces classic NaSch"),
+    NUMBER("dt", LS_UNIT_TIME, 0, 0.01, 10, 1, ls_model_def, dt_s, "simulated time per step"),
+    {.name = "rule",
+     .kind = LS_FIELD_ENUM,
+     .names = RULES,
+     .def = LS_RULE_NASCH,
+     .offset = offsetof(ls_model_def, rule),
+     .doc = "nasch | vdr (slow-to-start) | newell (deterministic, p = 0)"},
+    NUMBER("p_slow", LS_UNIT_NONE, 0, 0, 1, 0.2, ls_model_def, p_slow,
+           "random slowdown probability"),
+    NUMBER("p_slow_start", LS_UNIT_NONE, 0, 0, 1, 0.5, ls_model_def, p_slow_start,
+           "vdr: slowdown probability of a stopped vehicle"),
+};
+
+static const ls_field ROAD[] = {
+    NUMBER("length", LS_UNIT_LENGTH, OPEN_MIN, 0, INFINITY, 10000, ls_road_def, length_m,
+           "length of the road"),
+    {.name = "lanes",
+     .kind = LS_FIELD_INT,
+     .min = 1,
+     .max = LS_MAX_LANES,
+     .def = 1,
+     .offset = offsetof(ls_road_def, lanes),
+     .doc = "number of lanes; lane 1 is the median lane"},
+    {.name = "ring",
+     .kind = LS_FIELD_BOOL,
+     .def = 0,
+     .offset = offsetof(ls_road_def, ring),
+     .doc = "true: periodic boundary (a closed ring, no entry or exit)"},
+    NUMBER("speed_limit", LS_UNIT_SPEED, OPEN_MIN, 0, 400, 104.60736, ls_road_def, speed_limit_kmh,
+           "speed limit (default 65 mph)"),
+    NUMBER("lane_width", LS_UNIT_LENGTH, 0, 2, 6, 3.7, ls_road_def, lane_width_m,
+           "width of a lane"),
+};
+
+static const ls_field VEHICLE[] = {
+    {.name = "type",
+     .kind = LS_FIELD_STRING,
+     .flags = LS_F_REQUIRED | LS_F_UNIQUE | LS_F_NONEMPTY,
+     .def_text = "car",
+     .offset = offsetof(ls_vehicle_type_def, name),
+     .aux = LS_NAME_MAX,
+     .doc = "name of the type, unique"},
+    NUMBER("share", LS_UNIT_NONE, LS_F_REQUIRED_IF_MANY, 0, 1, 1, ls_vehicle_type_def, share,
+           "fraction of the demand; the shares sum to 1"),
+    NUMBER("length", LS_UNIT_LENGTH, 0, 0.1, 100, 7.5, ls_vehicle_type_def, length_m,
+           "length including the standstill gap"),
+    NUMBER("max_speed", LS_UNIT_SPEED, OPEN_MIN, 0, 400, 150, ls_vehicle_type_def, max_speed_kmh,
+           "top speed of the type"),
+    NUMBER("accel", LS_UNIT_ACCEL, OPEN_MIN, 0, 20, 1.5, ls_vehicle_type_def, accel_mps2,
+           "acceleration"),
+    {.name = "lanes",
+     .kind = LS_FIELD_LANES,
+     .min = 1,
+     .max = LS_MAX_LANES,
+     .offset = offsetof(ls_vehicle_type_def, lanes_mask),
+     .doc = "lanes the type may use, e.g. [3, 4]; [] = every lane"},
+    NUMBER("speed_factor", LS_UNIT_NONE, 0, 0.2, 2, 1, ls_vehicle_type_def, speed_factor,
+           "mean desired speed / speed limit"),
+    NUMBER("speed_dev", LS_UNIT_NONE, 0, 0, 0.5, 0, ls_vehicle_type_def, speed_dev,
+           "standard deviation of the speed factor"),
+};
+
+static const ls_field INITIAL[] = {
+    {.name = "density",
+     .kind = LS_FIELD_DENSITY,
+     .unit = LS_UNIT_DENSITY,
+     .min = 0,
+     .max = INFINITY,
+     .def = 0,
+     .offset = offsetof(ls_initial_def, density),
+     .aux = offsetof(ls_initial_def, per_km),
+     .doc = "vehicles per lane at t = 0: veh/cell, or \"40 veh/km\""},
+};
+
+static const ls_field POINT[] = {
+    NUMBER("t", LS_UNIT_TIME, LS_F_REQUIRED, 0, INFINITY, 0, ls_profile_point, t_s,
+           "time from the start; strictly increasing"),
+    NUMBER("flow", LS_UNIT_FLOW, LS_F_REQUIRED, 0, INFINITY, 0, ls_profile_point, flow_vph,
+           "flow at that time, summed over lanes"),
+};
+static const ls_schema POINT_SCHEMA = {"points", POINT, COUNT(POINT), sizeof(ls_profile_point)};
+
+static const ls_field MAINLINE[] = {
+    {.name = "flow",
+     .kind = LS_FIELD_PROFILE,
+     .unit = LS_UNIT_FLOW,
+     .min = 1,
+     .max = LS_MAX_PROFILE,
+     .def = 1,
+     .offset = offsetof(ls_demand_def, flow),
+     .sub = &POINT_SCHEMA,
+     .doc = "veh/h over all lanes: a number, or [{t, flow}, ...] piecewise linear"},
+    {.name = "lane_split",
+     .kind = LS_FIELD_SPLIT,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(ls_demand_def, lane_split),
+     .aux = offsetof(ls_demand_def, lane_split_count),
+     .doc = "share of the flow entering each lane, lane 1 first; [] = equal"},
+    {.name = "arrivals",
+     .kind = LS_FIELD_ENUM,
+     .names = ARRIVALS,
+     .def = LS_ARRIVALS_POISSON,
+     .offset = offsetof(ls_demand_def, arrivals),
+     .doc = "poisson (random headways) | regular (evenly spaced)"},
+};
+static const ls_schema MAINLINE_SCHEMA = {NULL, MAINLINE, COUNT(MAINLINE), 0};
+
+static const ls_field DEMAND[] = {
+    {.name = "mainline",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, mainline),
+     .sub = &MAINLINE_SCHEMA,
+     .doc = "traffic entering at the start of the road"},
+};
+
+static const ls_field DETECTOR[] = {
+    {.name = "name",
+     .kind = LS_FIELD_STRING,
+     .flags = LS_F_REQUIRED | LS_F_UNIQUE | LS_F_NONEMPTY,
+     .def_text = "",
+     .offset = offsetof(ls_detector_def, name),
+     .aux = LS_NAME_MAX,
+     .doc = "name of the detector, unique"},
+    NUMBER("at", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_detector_def, at_m,
+           "position from the start of the road"),
+    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, INFINITY, 60, ls_detector_def, period_s,
+           "aggregation period, at least model.dt"),
+    {.name = "lanes",
+     .kind = LS_FIELD_LANES,
+     .min = 1,
+     .max = LS_MAX_LANES,
+     .offset = offsetof(ls_detector_def, lanes_mask),
+     .doc = "lanes with a loop, e.g. [1, 2]; [] = every lane"},
+};
+
+static const ls_field SIMULATION[] = {
+    NUMBER("duration", LS_UNIT_TIME, OPEN_MIN, 0, 1e9, 3600, ls_simulation_def, duration_s,
+           "simulated time"),
+    NUMBER("warmup", LS_UNIT_TIME, 0, 0, INFINITY, 0, ls_simulation_def, warmup_s,
+           "time excluded from statistics, less than the duration"),
+    {.name = "seed",
+     .kind = LS_FIELD_U64,
+     .min = 0,
+     .max = 18446744073709551615.0,
+     .def = 1,
+     .offset = offsetof(ls_simulation_def, seed),
+     .doc = "random seed"},
+};
+
+static const ls_schema MODEL_SCHEMA = {NULL, MODEL, COUNT(MODEL), 0};
+static const ls_schema ROAD_SCHEMA = {NULL, ROAD, COUNT(ROAD), 0};
+static const ls_schema VEHICLE_SCHEMA = {"vehicle types", VEHICLE, COUNT(VEHICLE),
+                                         sizeof(ls_vehicle_type_def)};
+static const ls_schema INITIAL_SCHEMA = {NULL, INITIAL, COUNT(INITIAL), 0};
+static const ls_schema DEMAND_SCHEMA = {NULL, DEMAND, COUNT(DEMAND), 0};
+static const ls_schema DETECTOR_SCHEMA = {"detectors", DETECTOR, COUNT(DETECTOR),
+                                          sizeof(ls_detector_def)};
+static const ls_schema SIMULATION_SCHEMA = {NULL, SIMULATION, COUNT(SIMULATION), 0};
+
+static const ls_field ROOT[] = {
+    {.name = "name",
+     .kind = LS_FIELD_STRING,
+     .def_text = "",
+     .offset = offsetof(ls_scenario, name),
+     .aux = sizeof(((ls_scenario *)0)->name),
+     .doc = "short name of the scenario"},
+    {.name = "description",
+     .kind = LS_FIELD_STRING,
+     .def_text = "",
+     .offset = offsetof(ls_scenario, description),
+     .aux = sizeof(((ls_scenario *)0)->description),
+     .doc = "what the scenario shows"},
+    {.name = "model",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, model),
+     .sub = &MODEL_SCHEMA,
+     .doc = "the cellular automaton"},
+    {.name = "road",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, road),
+     .sub = &ROAD_SCHEMA,
+     .doc = "the freeway"},
+    {.name = "vehicles",
+     .kind = LS_FIELD_LIST,
+     .min = 1,
+     .max = LS_MAX_VEHICLE_TYPES,
+     .def = 1,
+     .offset = offsetof(ls_scenario, vehicle_types),
+     .aux = offsetof(ls_scenario, vehicle_type_count),
+     .sub = &VEHICLE_SCHEMA,
+     .doc = "vehicle types and their shares of the demand"},
+    {.name = "initial",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, initial),
+     .sub = &INITIAL_SCHEMA,
+     .doc = "traffic on the road at t = 0"},
+    {.name = "demand",
+     .kind = LS_FIELD_SECTION,
+     .offset = 0,
+     .sub = &DEMAND_SCHEMA,
+     .doc = "traffic entering the road"},
+    {.name = "detectors",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_DETECTORS,
+     .def = 0,
+     .offset = offsetof(ls_scenario, detectors),
+     .aux = offsetof(ls_scenario, detector_count),
+     .sub = &DETECTOR_SCHEMA,
+     .doc = "loop detectors"},
+    {.name = "simulation",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, simulation),
+     .sub = &SIMULATION_SCHEMA,
+     .doc = "duration, warm-up and seed"},
+};
+
+const ls_schema ls_scenario_schema = {NULL, ROOT, COUNT(ROOT), sizeof(ls_scenario)};
+
+const ls_field *ls_schema_find(const ls_schema *sch, const char *name, size_t len)
+{
+    for (size_t i = 0; i < sch->count; i++)
+        if (strlen(sch->fields[i].name) == len && memcmp(sch->fields[i].name, name, len) == 0)
+            return &sch->fields[i];
+    return NULL;
+}
