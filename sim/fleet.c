@@ -1,0 +1,98 @@
+/* fleet.c: per-vehicle records by handle, with recycling of the handles of departed vehicles. */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "alloc.h"
+#include "world_state.h"
+
+static int grow(void **p, size_t elem, uint32_t old_cap, uint32_t cap)
+{
+    void *q = ls_realloc(*p, (size_t)cap * elem);
+    if (!q) return 0;
+    memset((char *)q + (size_t)old_cap * elem, 0, (size_t)(cap - old_cap) * elem);
+    *p = q;
+    return 1;
+}
+
+static ls_status fleet_grow(ls_fleet *f)
+{
+    uint32_t old = f->cap, cap = old ? old * 2 : 1024;
+    if (cap <= old) return LS_ERR_LIMIT;
+    /* Each array is grown on its own; a failure leaves the earlier ones larger, which is
+     * harmless because `cap` is only raised once all have grown. */
+    if (!grow((void **)&f->id, sizeof *f->id, old, cap) ||
+        !grow((void **)&f->arrival_step, sizeof *f->arrival_step, old, cap) ||
+        !grow((void **)&f->entry_step, sizeof *f->entry_step, old, cap) ||
+        !grow((void **)&f->lane_changes, sizeof *f->lane_changes, old, cap) ||
+        !grow((void **)&f->type, sizeof *f->type, old, cap) ||
+        !grow((void **)&f->lane, sizeof *f->lane, old, cap) ||
+        !grow((void **)&f->entry_lane, sizeof *f->entry_lane, old, cap) ||
+        !grow((void **)&f->vmax, sizeof *f->vmax, old, cap) ||
+        !grow((void **)&f->free_list, sizeof *f->free_list, old, cap))
+        return LS_ERR_NOMEM;
+    /* Hand out low handles first: push the new ones in reverse. */
+    for (uint32_t h = cap; h > old; h--) f->free_list[f->free_count++] = h - 1;
+    f->cap = cap;
+    return LS_OK;
+}
+
+/* The driver's desired speed factor: normal around the type's mean, truncated at two standard
+ * deviations (as SUMO does with speedDev) and never below 0.2 of the limit. */
+static double desired_factor(ls_world *w, const ls_vehicle_type_def *t)
+{
+    if (t->speed_dev <= 0) return t->speed_factor;
+    double lo = fmax(0.2, t->speed_factor - 2 * t->speed_dev);
+    double hi = t->speed_factor + 2 * t->speed_dev;
+    for (;;) {
+        double f = t->speed_factor + gsl_ran_gaussian(w->rng, t->speed_dev);
+        if (f >= lo && f <= hi) return f;
+    }
+}
+
+ls_status ls_fleet_new(ls_world *w, int type, int lane, uint32_t *handle)
+{
+    ls_fleet *f = &w->fleet;
+    if (f->free_count == 0) {
+        ls_status st = fleet_grow(f);
+        if (st != LS_OK) return st;
+    }
+    uint32_t h = f->free_list[--f->free_count];
+    const ls_vehicle_type_def *t = &w->sc.vehicle_types[type];
+    double limit_cells =
+        ls_kmh_to_mps(w->sc.road.speed_limit_kmh) * w->dt_s / w->cell_m * desired_factor(w, t);
+    int desired = ls_round_cells(limit_cells);
+    int vmax = w->type_vmax[type] < w->road_vmax ? w->type_vmax[type] : w->road_vmax;
+    if (desired < vmax) vmax = desired < 1 ? 1 : desired;
+    f->id[h] = f->next_id++;
+    f->arrival_step[h] = w->step;
+    f->entry_step[h] = -1;
+    f->lane_changes[h] = 0;
+    f->type[h] = (uint8_t)type;
+    f->lane[h] = -1;
+    f->entry_lane[h] = (int8_t)lane;
+    f->vmax[h] = (uint16_t)vmax;
+    *handle = h;
+    return LS_OK;
+}
+
+void ls_fleet_release(ls_fleet *f, uint32_t handle)
+{
+    f->id[handle] = 0;
+    f->free_list[f->free_count++] = handle;
+}
+
+void ls_fleet_free(ls_fleet *f)
+{
+    ls_free(f->id);
+    ls_free(f->arrival_step);
+    ls_free(f->entry_step);
+    ls_free(f->lane_changes);
+    ls_free(f->type);
+    ls_free(f->lane);
+    ls_free(f->entry_lane);
+    ls_free(f->vmax);
+    ls_free(f->free_list);
+    memset(f, 0, sizeof *f);
+}
