@@ -1,0 +1,293 @@
+/* cmd_run.c: `lanesim run`: a headless simulation with its table, JSON and files. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "outfile.h"
+#include "summary.h"
+
+typedef struct run_opts {
+    ls_cli_common common;
+    int json;
+    const char *out_dir;
+    const char *trajectories;
+    double sample_s;
+} run_opts;
+
+/* The files a run writes; all are temporaries until the run has finished. */
+typedef struct run_files {
+    ls_outfile detectors, trips, traj;
+    char *detectors_path, *trips_path, *summary_path;
+    int64_t sample_steps;
+} run_files;
+
+static const char run_help[] =
+    "usage: lanesim run [SCENARIO] [options]\n"
+    "Runs a scenario headless and prints per-lane flow, speed, density and lane changes.\n"
+    "Without SCENARIO runs the built-in default.\n\n"
+    "  --set KEY=VALUE        override a scenario value (repeatable)\n"
+    "  --seed N               random seed\n"
+    "  --duration S           simulated time (\"3600\", \"10 min\")\n"
+    "  --format table|json    output on stdout (default table)\n"
+    "  --out DIR              write detectors.csv, trips.csv and summary.json into DIR\n"
+    "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh rows\n"
+    "  --sample S             trajectory sampling period in seconds (default: every step)\n"
+    "  --quiet                no progress display\n";
+
+static int parse_run(int argc, char **argv, run_opts *o)
+{
+    static const struct option opts[] = {
+        {"set", required_argument, 0, LS_OPT_SET},
+        {"seed", required_argument, 0, LS_OPT_SEED},
+        {"duration", required_argument, 0, LS_OPT_DURATION},
+        {"quiet", no_argument, 0, LS_OPT_QUIET},
+        {"help", no_argument, 0, LS_OPT_HELP},
+        {"format", required_argument, 0, LS_OPT_FORMAT},
+        {"out", required_argument, 0, LS_OPT_OUT},
+        {"trajectories", required_argument, 0, LS_OPT_TRAJECTORIES},
+        {"sample", required_argument, 0, LS_OPT_SAMPLE},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        int r = ls_cli_common_option(&o->common, c, optarg);
+        if (r < 0) return 2;
+        if (r > 0) continue;
+        switch (c) {
+        case LS_OPT_HELP:
+            fputs(run_help, stdout);
+            return -1;
+        case LS_OPT_FORMAT:
+            if (strcmp(optarg, "json") && strcmp(optarg, "table"))
+                return ls_cli_fail(2, "run", "--format %s: expected table or json", optarg);
+            o->json = strcmp(optarg, "json") == 0;
+            break;
+        case LS_OPT_OUT:
+            o->out_dir = optarg;
+            break;
+        case LS_OPT_TRAJECTORIES:
+            o->trajectories = optarg;
+            break;
+        case LS_OPT_SAMPLE:
+            if (ls_cli_parse_positive(optarg, &o->sample_s) != 0)
+                return ls_cli_fail(2, "run", "--sample %s: expected a positive number of seconds",
+                                   optarg);
+            break;
+        case ':':
+            return ls_cli_fail(2, "run", "%s: expected a value", argv[optind - 1]);
+        default:
+            return ls_cli_fail(2, "run", "unknown option %s (see lanesim run --help)",
+                               argv[optind - 1]);
+        }
+    }
+    if (optind < argc) o->common.scenario = argv[optind++];
+    if (optind < argc) return ls_cli_fail(2, "run", "unexpected argument %s", argv[optind]);
+    return 0;
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static int make_dir(const char *dir)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int open_files(const run_opts *o, const ls_world *w, run_files *f)
+{
+    memset(f, 0, sizeof *f);
+    ls_world_info info = ls_world_get_info(w);
+    f->sample_steps = o->sample_s > 0 ? (int64_t)floor(o->sample_s / info.dt_s + 0.5) : 1;
+    if (f->sample_steps < 1) f->sample_steps = 1;
+    if (o->out_dir) {
+        if (make_dir(o->out_dir) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", o->out_dir, strerror(errno));
+        f->detectors_path = join(o->out_dir, "detectors.csv");
+        f->trips_path = join(o->out_dir, "trips.csv");
+        f->summary_path = join(o->out_dir, "summary.json");
+        if (!f->detectors_path || !f->trips_path || !f->summary_path)
+            return ls_cli_fail(1, "run", "out of memory");
+        if (ls_outfile_open(&f->detectors, f->detectors_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->detectors_path, strerror(errno));
+        if (ls_outfile_open(&f->trips, f->trips_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->trips_path, strerror(errno));
+        fputs("detector,position_m,lane,begin_s,end_s,count,flow_vph,speed_kmh,occupancy\n",
+              f->detectors.f);
+        fputs("id,type,origin,destination,entry_lane,exit_lane,arrival_s,entry_s,exit_s,"
+              "travel_time_s,lane_changes\n",
+              f->trips.f);
+    }
+    if (o->trajectories) {
+        if (ls_outfile_open(&f->traj, o->trajectories) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
+        fputs("time_s,id,lane,position_m,speed_kmh\n", f->traj.f);
+    }
+    return 0;
+}
+
+static void close_files(run_files *f)
+{
+    ls_outfile_abort(&f->detectors);
+    ls_outfile_abort(&f->trips);
+    ls_outfile_abort(&f->traj);
+    free(f->detectors_path);
+    free(f->trips_path);
+    free(f->summary_path);
+}
+
+static void write_trajectories(const ls_world *w, FILE *out)
+{
+    ls_world_info info = ls_world_get_info(w);
+    double t = ls_world_time(w), to_kmh = info.cell_length_m / info.dt_s * 3.6;
+    for (int l = 0; l < info.lanes; l++) {
+        ls_lane_state s = ls_world_lane(w, l);
+        for (int i = 0; i < s.count; i++) {
+            ls_vehicle_info v;
+            if (ls_world_vehicle(w, s.handle[i], &v) != LS_OK) continue;
+            fprintf(out, "%.2f,%llu,%d,%.1f,%.1f\n", t, (unsigned long long)v.id, l + 1,
+                    (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh);
+        }
+    }
+}
+
+/* Moves finished trips and closed detector periods out of the world into the files. */
+static void drain(ls_world *w, const ls_scenario *s, run_files *f)
+{
+    size_t n;
+    const ls_trip *t = ls_world_trips(w, &n);
+    for (size_t i = 0; f->trips.f && i < n; i++)
+        fprintf(f->trips.f, "%llu,%s,%s,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%d\n",
+                (unsigned long long)t[i].id, s->vehicle_types[t[i].type].name,
+                ls_trip_origin_name(w, &t[i]), ls_trip_destination_name(w, &t[i]),
+                t[i].entry_lane + 1, t[i].exit_lane + 1, t[i].arrival_s, t[i].entry_s, t[i].exit_s,
+                t[i].exit_s - t[i].entry_s, t[i].lane_changes);
+    ls_world_clear_trips(w);
+    const ls_detector_record *r = ls_world_detector_records(w, &n);
+    for (size_t i = 0; f->detectors.f && i < n; i++)
+        fprintf(f->detectors.f, "%s,%.1f,%d,%.2f,%.2f,%u,%.1f,%.2f,%.4f\n",
+                s->detectors[r[i].detector].name, s->detectors[r[i].detector].at_m, r[i].lane + 1,
+                r[i].begin_s, r[i].end_s, r[i].count, r[i].flow_vph, r[i].speed_kmh,
+                r[i].occupancy);
+    ls_world_clear_detector_records(w);
+}
+
+static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, double *wall)
+{
+    ls_progress prog;
+    ls_progress_begin(&prog, quiet);
+    double start = ls_cli_now();
+    ls_world_info info = ls_world_get_info(w);
+    if (f->traj.f) write_trajectories(w, f->traj.f);
+    while (!ls_world_done(w)) {
+        ls_status st = ls_world_step(w);
+        if (st != LS_OK) {
+            ls_progress_end(&prog);
+            return ls_cli_fail(1, "run", "simulation failed at t = %.0f s: %s", ls_world_time(w),
+                               ls_status_name(st));
+        }
+        int64_t k = ls_world_step_index(w);
+        if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f->traj.f);
+        if ((k & 255) == 0 || ls_world_done(w)) {
+            drain(w, s, f);
+            char rate[64];
+            snprintf(rate, sizeof rate, "%.1f M upd/s",
+                     (double)ls_world_vehicle_updates(w) / (ls_cli_now() - start) / 1e6);
+            ls_progress_update(&prog, (double)k / (double)info.total_steps, rate);
+        }
+        if (ls_cli_interrupted) {
+            ls_progress_end(&prog);
+            return ls_cli_fail(130, "run", "interrupted at t = %.0f s; no output written",
+                               ls_world_time(w));
+        }
+    }
+    *wall = ls_cli_now() - start;
+    ls_progress_end(&prog);
+    return 0;
+}
+
+static int commit(ls_outfile *o, const char *what)
+{
+    if (!o->f) return 0;
+    char *path = o->path;
+    const char *shown = path ? path : what;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", shown);
+    if (ls_outfile_commit(o) != 0) return ls_cli_fail(1, "run", "%s: %s", buf, strerror(errno));
+    return 0;
+}
+
+/* Writes summary.json and renames every file into place; any failure removes them all. */
+static int finish_files(run_files *f, const char *json)
+{
+    if (f->summary_path) {
+        ls_outfile sum;
+        if (ls_outfile_open(&sum, f->summary_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->summary_path, strerror(errno));
+        fputs(json, sum.f);
+        fputc('\n', sum.f);
+        int rc = commit(&sum, "summary.json");
+        if (rc) return rc;
+    }
+    int rc = commit(&f->detectors, "detectors.csv");
+    if (!rc) rc = commit(&f->trips, "trips.csv");
+    if (!rc) rc = commit(&f->traj, "trajectories");
+    if (rc && f->summary_path) remove(f->summary_path);
+    return rc;
+}
+
+static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
+{
+    run_files f;
+    double wall = 0;
+    int rc = open_files(o, w, &f);
+    if (!rc) rc = simulate(w, s, &f, o->common.quiet, &wall);
+    cJSON *sum = rc ? NULL : ls_summary_json(w, s, wall);
+    char *json = sum ? cJSON_Print(sum) : NULL;
+    if (!rc && !json) rc = ls_cli_fail(1, "run", "out of memory");
+    if (!rc) rc = finish_files(&f, json);
+    if (!rc) {
+        if (o->json)
+            printf("%s\n", json);
+        else
+            ls_summary_print_table(sum, stdout);
+        if (fflush(stdout) != 0) rc = ls_cli_fail(1, "run", "stdout: %s", strerror(errno));
+    }
+    free(json);
+    cJSON_Delete(sum);
+    close_files(&f);
+    return rc;
+}
+
+int ls_cmd_run(int argc, char **argv)
+{
+    run_opts o;
+    int rc = parse_run(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    ls_scenario s;
+    if ((rc = ls_cli_load(&o.common, &s)) != 0) return rc;
+    ls_world *w;
+    if ((rc = ls_cli_create_world(&s, &w)) != 0) return rc;
+    ls_cli_catch_signals();
+    rc = run_world(&o, w, &s);
+    ls_world_destroy(w);
+    return rc;
+}

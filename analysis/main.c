@@ -1,0 +1,60 @@
+/* main.c: the `lanesim` command: dispatch to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: lanesim COMMAND [options]\n"
+    "A multi-lane cellular-automaton freeway traffic simulator.\n\n"
+    "commands:\n"
+    "  run [SCENARIO]       simulate headless; per-lane table, JSON and output files\n"
+    "  validate [SCENARIO]  check a scenario and report every problem\n"
+    "  bench                the standard performance cases\n"
+    "  help COMMAND         the options of a command\n\n"
+    "Run `lanesim COMMAND --help` for a command's options. Exit status: 0 success,\n"
+    "1 runtime failure, 2 bad input.\n";
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int, char **);
+} command;
+
+static const command commands[] = {
+    {"run", ls_cmd_run}, {"validate", ls_cmd_validate}, {"bench", ls_cmd_bench}};
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("lanesim %s\n", LANESIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "help")) {
+        if (argc < 3) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        const command *c = find(argv[2]);
+        if (!c) return ls_cli_fail(2, NULL, "unknown command '%s' (see lanesim --help)", argv[2]);
+        char *args[] = {argv[2], "--help", NULL};
+        return c->fn(2, args);
+    }
+    const command *c = find(argv[1]);
+    if (!c) return ls_cli_fail(2, NULL, "unknown command '%s' (see lanesim --help)", argv[1]);
+    return c->fn(argc - 1, argv + 1);
+}
