@@ -1,0 +1,217 @@
+/* test_cli.c: the `lanesim` command as people script it: outputs, exit statuses, messages. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static char *cmd(const char *fmt, const char *a, const char *b)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, fmt, ls_test_cli(), a ? a : "", b ? b : "");
+    return buf;
+}
+
+static const cJSON *get(const cJSON *o, const char *key)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
+    cr_assert_not_null(x, "missing field %s", key);
+    return x;
+}
+
+Test(cli, version_and_help)
+{
+    char *out, *err;
+    cr_expect_eq(ls_test_run(cmd("%s --version", 0, 0), &out, &err), 0);
+    cr_expect(strstr(out, LANESIM_VERSION) != NULL);
+    free(out), free(err);
+    cr_expect_eq(ls_test_run(cmd("%s run --help", 0, 0), &out, &err), 0);
+    cr_expect(strstr(out, "--trajectories") != NULL);
+    free(out), free(err);
+    cr_expect_eq(ls_test_run(cmd("%s nonsense", 0, 0), &out, &err), 2);
+    free(out), free(err);
+}
+
+/* The JSON object carries every field cli.md promises. */
+Test(cli, run_json_has_contract_fields)
+{
+    char *out, *err;
+    int rc = ls_test_run(
+        cmd("%s run %s --duration 300 --set simulation.warmup=100 --format json --quiet",
+            ls_test_src("scenarios/ring-2lane.yaml"), 0),
+        &out, &err);
+    cr_assert_eq(rc, 0, "stderr: %s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j, "not JSON: %s", out);
+    const cJSON *lanes = get(j, "lanes");
+    cr_expect_eq(cJSON_GetArraySize(lanes), 2);
+    const char *lane_keys[] = {"lane",          "flow_vph",         "speed_kmh",   "density_vpkm",
+                               "flow_per_step", "density_per_cell", "lane_changes"};
+    for (int k = 0; k < 7; k++) get(cJSON_GetArrayItem(lanes, 0), lane_keys[k]);
+    const char *det_keys[] = {"name", "position_m", "lane", "flow_vph", "speed_kmh", "occupancy"};
+    for (int k = 0; k < 6; k++) get(cJSON_GetArrayItem(get(j, "detectors"), 0), det_keys[k]);
+    const char *veh_keys[] = {"entered", "exited", "inside", "waiting"};
+    for (int k = 0; k < 4; k++) get(get(j, "vehicles"), veh_keys[k]);
+    const char *top[] = {"mean_travel_time_s", "vehicle_steps", "wall_seconds", "seed"};
+    for (int k = 0; k < 4; k++) get(j, top[k]);
+    /* 0.2 x 1000 cells x 2 lanes, 300 steps. */
+    cr_expect_eq(get(j, "vehicle_steps")->valuedouble, 400.0 * 300);
+    cJSON_Delete(j);
+    free(out), free(err);
+}
+
+static char *read_dir_file(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return ls_test_read(path, NULL);
+}
+
+/* Drops the wall-clock fields, the only ones allowed to differ between identical runs. */
+static char *without_wall_clock(char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    cr_assert_not_null(j);
+    cJSON_DeleteItemFromObject(j, "wall_seconds");
+    cJSON_DeleteItemFromObject(j, "vehicle_updates_per_second");
+    char *s = cJSON_Print(j);
+    cJSON_Delete(j);
+    free(json);
+    return s;
+}
+
+static void run_to(const char *dir, const char *seed)
+{
+    char c[4096];
+    snprintf(c, sizeof c,
+             "%s run %s --duration 900 --seed %s --out %s --trajectories %s/traj.csv --sample 10 "
+             "--quiet",
+             ls_test_cli(), ls_test_src("scenarios/highway-4lane.yaml"), seed, dir, dir);
+    char *out, *err;
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+}
+
+/* Same scenario, seed and options: byte-identical files. Another seed: different trips. */
+Test(cli, outputs_are_deterministic)
+{
+    char a[] = "/tmp/lstest-a-XXXXXX", b[] = "/tmp/lstest-b-XXXXXX", c[] = "/tmp/lstest-c-XXXXXX";
+    cr_assert_not_null(mkdtemp(a));
+    cr_assert_not_null(mkdtemp(b));
+    cr_assert_not_null(mkdtemp(c));
+    run_to(a, "5");
+    run_to(b, "5");
+    run_to(c, "6");
+    const char *files[] = {"detectors.csv", "trips.csv", "traj.csv"};
+    for (int i = 0; i < 3; i++) {
+        char *x = read_dir_file(a, files[i]), *y = read_dir_file(b, files[i]);
+        cr_assert(x && y, "%s missing", files[i]);
+        cr_expect_str_eq(x, y, "%s differs between identical runs", files[i]);
+        free(x), free(y);
+    }
+    char *x = without_wall_clock(read_dir_file(a, "summary.json"));
+    char *y = without_wall_clock(read_dir_file(b, "summary.json"));
+    cr_expect_str_eq(x, y);
+    free(x), free(y);
+    x = read_dir_file(a, "trips.csv");
+    y = read_dir_file(c, "trips.csv");
+    cr_expect(strcmp(x, y) != 0, "seeds 5 and 6 gave the same trips");
+    /* Each finished trip is a row: the header plus summary's exited count. */
+    size_t rows = 0;
+    for (char *p = x; *p; p++) rows += *p == '\n';
+    char *text = read_dir_file(a, "summary.json");
+    cJSON *j = cJSON_Parse(text);
+    cr_expect_eq((double)(rows - 1), get(get(j, "vehicles"), "exited")->valuedouble);
+    cJSON_Delete(j);
+    free(text);
+    free(x), free(y);
+    char rm[256];
+    snprintf(rm, sizeof rm, "rm -rf %s %s %s", a, b, c);
+    cr_expect_eq(system(rm), 0);
+}
+
+/* A bad --set value: one line naming the override, exit status 2, and no output at all. */
+Test(cli, bad_set_value_is_one_line_and_no_output)
+{
+    char dir[] = "/tmp/lstest-bad-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err;
+    snprintf(c, sizeof c, "%s run %s --set model.p_slow=1.7 --out %s/o", ls_test_cli(),
+             ls_test_src("scenarios/ring.yaml"), dir);
+    cr_expect_eq(ls_test_run(c, &out, &err), 2);
+    cr_expect(strncmp(err, "lanesim: --set model.p_slow=1.7: expected a number from 0 to 1", 62) ==
+                  0,
+              "stderr: %s", err);
+    cr_expect_eq(strchr(err, '\n') - err + 1, (long)strlen(err), "more than one line: %s", err);
+    struct stat st;
+    char o[sizeof dir + 8];
+    snprintf(o, sizeof o, "%s/o", dir);
+    cr_expect_neq(stat(o, &st), 0, "output directory created despite the error");
+    rmdir(dir);
+    free(out), free(err);
+}
+
+Test(cli, bad_options_exit_2)
+{
+    const char *bad[] = {"run --format xml",       "run --seed -1",
+                         "run --sample 0",         "run --bogus",
+                         "run a.yaml b.yaml",      "bench --case nope",
+                         "run --duration forever", "validate /nonexistent/file.yaml"};
+    for (int i = 0; i < 8; i++) {
+        char c[512], *out, *err;
+        snprintf(c, sizeof c, "%s %s", ls_test_cli(), bad[i]);
+        int rc = ls_test_run(c, &out, &err);
+        /* A missing file is an I/O failure (1); everything else is bad input (2). */
+        cr_expect_eq(rc, i == 7 ? 1 : 2, "'%s' exited %d: %s", bad[i], rc, err);
+        cr_expect(err && strlen(err) > 0 && strchr(err, '\n') == err + strlen(err) - 1,
+                  "'%s': expected one line on stderr, got: %s", bad[i], err);
+        free(out), free(err);
+    }
+}
+
+/* An output directory that cannot be created: exit status 1, a message, nothing written. */
+Test(cli, unwritable_output_fails_cleanly)
+{
+    char *out, *err;
+    int rc = ls_test_run(cmd("%s run %s --duration 1200 --out /proc/lanesim-no/such",
+                             ls_test_src("scenarios/ring.yaml"), 0),
+                         &out, &err);
+    cr_expect_eq(rc, 1);
+    cr_expect(strstr(err, "/proc/lanesim-no") != NULL, "stderr: %s", err);
+    free(out), free(err);
+}
+
+Test(cli, validate_reports_and_exits)
+{
+    char *out, *err;
+    cr_expect_eq(ls_test_run(cmd("%s validate %s", ls_test_src("scenarios/highway-4lane.yaml"), 0),
+                             &out, &err),
+                 0);
+    free(out), free(err);
+    cr_expect_eq(ls_test_run(cmd("%s validate %s --set road.lanes=four",
+                                 ls_test_src("scenarios/ring.yaml"), 0),
+                             &out, &err),
+                 2);
+    cr_expect(strstr(err, "road.lanes") != NULL, "stderr: %s", err);
+    free(out), free(err);
+}
+
+Test(cli, bench_runs_one_case)
+{
+    char *out, *err;
+    int rc = ls_test_run(cmd("%s bench --case highway-4lane --repeats 1 --format json", 0, 0), &out,
+                         &err);
+    cr_assert_eq(rc, 0, "stderr: %s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j);
+    const cJSON *c = cJSON_GetArrayItem(get(j, "cases"), 0);
+    cr_expect_str_eq(get(c, "name")->valuestring, "highway-4lane");
+    cr_expect_eq(get(c, "steps")->valuedouble, 3600);
+    cr_expect(get(c, "vehicle_updates_per_second")->valuedouble > 0);
+    cJSON_Delete(j);
+    free(out), free(err);
+}
