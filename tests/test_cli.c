@@ -215,3 +215,35 @@ Test(cli, bench_runs_one_case)
     cJSON_Delete(j);
     free(out), free(err);
 }
+
+/* Every malformed file in tests/data/bad: `lanesim validate` exits 2 and every line it prints
+ * has the compiler form "FILE:LINE:COLUMN: " naming that file (the exact messages are checked
+ * in test_loader.c). */
+Test(cli, validate_bad_files_exit_2_with_positions)
+{
+    char list[4096], *names, *err;
+    snprintf(list, sizeof list, "ls %s", ls_test_src("tests/data/bad"));
+    cr_assert_eq(ls_test_run(list, &names, &err), 0);
+    free(err);
+    int files = 0;
+    for (char *name = strtok(names, "\n"); name; name = strtok(NULL, "\n")) {
+        char path[2048], c[4096], *out;
+        snprintf(path, sizeof path, "%s/%s", ls_test_src("tests/data/bad"), name);
+        snprintf(c, sizeof c, "%s validate %s", ls_test_cli(), path);
+        cr_expect_eq(ls_test_run(c, &out, &err), 2, "%s", name);
+        cr_expect(strlen(err) > 0, "%s: no message", name);
+        for (char *line = err; *line;) {
+            char *nl = strchr(line, '\n');
+            int ln = 0, col = 0;
+            cr_expect(strncmp(line, path, strlen(path)) == 0 &&
+                          sscanf(line + strlen(path), ":%d:%d: ", &ln, &col) == 2 && ln > 0 &&
+                          col > 0,
+                      "%s: not FILE:LINE:COLUMN: %.*s", name, nl ? (int)(nl - line) : 80, line);
+            line = nl ? nl + 1 : line + strlen(line);
+        }
+        free(out), free(err);
+        files++;
+    }
+    cr_expect(files >= 25, "only %d malformed files", files);
+    free(names);
+}
