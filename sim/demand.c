@@ -1,5 +1,6 @@
 /* demand.c: where vehicles come from: initial placement, arrivals at the entry, insertion. */
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -48,7 +49,7 @@ ls_status ls_initial_place(ls_world *w, int lane)
     for (int64_t i = 0; i < n; i++) {
         uint32_t h;
         int type = draw_type_for_lane(w, lane);
-        if ((st = ls_fleet_new(w, type, lane, &h)) != LS_OK) return st;
+        if ((st = ls_fleet_new(w, type, lane, 0.0, &h)) != LS_OK) return st;
         if (used + w->type_length[type] > w->cells) {
             ls_fleet_release(&w->fleet, h);
             return LS_ERR_INPUT;
@@ -127,33 +128,51 @@ static double lane_share(const ls_world *w, int lane)
     return d->lane_split_count ? d->lane_split[lane] : 1.0 / w->lanes;
 }
 
-/* Arrivals during this step join the entry queue of their lane. Poisson: the count in each lane
- * is Poisson with mean (integral of the lane's rate over the step); regular: a deterministic
- * credit that emits a vehicle whenever it passes a whole one. A type that may not use the lane
- * it arrives in joins the nearest lane it may use, so the total demand and the vehicle mix stay
- * as given. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Arrival times within the step [t0, t0 + dt] of one lane, ascending, into `times` (at most
+ * `cap`); returns how many. Poisson: the count is Poisson with mean m (the integral of the
+ * lane's rate over the step) and, given the count, the times are independent and uniform, which
+ * is a Poisson process (piecewise-constant rate within a step). Regular: a deterministic credit
+ * that emits a vehicle each time it passes a whole one, at the moment it does. */
+static unsigned arrival_times(ls_world *w, ls_lane *ln, double m, double t0, double *times,
+                              unsigned cap)
+{
+    unsigned n = 0;
+    if (w->sc.mainline.arrivals == LS_ARRIVALS_POISSON) {
+        n = m > 0 ? gsl_ran_poisson(w->rng, m) : 0;
+        if (n > cap) n = cap;
+        for (unsigned i = 0; i < n; i++) times[i] = t0 + gsl_rng_uniform(w->rng) * w->dt_s;
+        qsort(times, n, sizeof *times, cmp_double);
+        return n;
+    }
+    double c = ln->regular_credit;
+    for (unsigned j = 1; c + m >= j - 1e-9 && n < cap; j++)
+        times[n++] = t0 + w->dt_s * fmin(1.0, (j - c) / m);
+    ln->regular_credit = c + m - n;
+    return n;
+}
+
+/* Arrivals during this step join the entry queue of their lane. A type that may not use the
+ * lane it arrives in joins the nearest lane it may use, so the total demand and the vehicle mix
+ * stay as given. */
 ls_status ls_demand_arrivals(ls_world *w)
 {
     if (w->ring) return LS_OK;
-    double t0 = (double)w->step * w->dt_s;
+    double t0 = (double)w->step * w->dt_s, times[256];
     double mean_total = profile_integral(&w->sc.mainline.flow, t0, t0 + w->dt_s) / 3600.0;
     if (mean_total <= 0) return LS_OK;
     for (int l = 0; l < w->lanes; l++) {
-        ls_lane *ln = &w->lane[l];
-        double mean = mean_total * lane_share(w, l);
-        unsigned n;
-        if (w->sc.mainline.arrivals == LS_ARRIVALS_POISSON) {
-            n = mean > 0 ? gsl_ran_poisson(w->rng, mean) : 0;
-        } else {
-            ln->regular_credit += mean;
-            n = (unsigned)floor(ln->regular_credit + 1e-9);
-            ln->regular_credit -= n;
-        }
+        unsigned n = arrival_times(w, &w->lane[l], mean_total * lane_share(w, l), t0, times, 256);
         for (unsigned i = 0; i < n; i++) {
             int type = draw_type(w);
             int target = allowed_lane(w, type, l);
             uint32_t h;
-            ls_status st = ls_fleet_new(w, type, target, &h);
+            ls_status st = ls_fleet_new(w, type, target, times[i], &h);
             if (st == LS_OK) st = ls_queue_push(&w->lane[target], h);
             if (st != LS_OK) return st;
             w->counts.arrived++;
@@ -163,47 +182,54 @@ ls_status ls_demand_arrivals(ls_world *w)
     return LS_OK;
 }
 
-/* The entry as part of the parallel update. The head of the lane's queue stands for the
- * free-flowing road upstream: a virtual vehicle just before cell 0 at its vmax, which takes the
- * NaSch step like any other vehicle: v = min(vmax, gap), where the gap is measured to the rear
- * of the lane's rearmost vehicle at time t (`entry_gap`, cells 0 .. rear - 1 being empty), so
- * that after the move it can be no closer to that vehicle than a follower on the road could be.
- * It enters if its whole body lands on the road (gap >= length), with its front on cell
- * max(v, length) - 1 and speed v. One vehicle per lane per step. (Admitting queued vehicles at
- * rest in front of cell 0 instead caps the inflow at the jam outflow, well below the road's
- * capacity: docs/model.md.) */
-ls_status ls_demand_insert_lane(ls_world *w, int lane, int32_t entry_gap)
+/* The entry. The queue stands for the free-flowing road upstream: a vehicle that arrived at
+ * time t_a at the virtual cell -1 would, at the end of this step, have driven vmax (t_end - t_a)
+ * / dt cells. It is placed there, so that vehicles are spread in space as they arrived in time
+ * (a Poisson demand gives a Poisson stream, up to the spacing the grid imposes), but no closer
+ * to the vehicle ahead (the lane's rearmost, or the one that entered just before) than the gap
+ * it needs to follow that vehicle at its speed, min(vmax, v_ahead) cells (the NaSch rule lets a
+ * vehicle move no further than its gap). It enters when its whole body fits on the road, at
+ * speed min(vmax, gap); several vehicles may enter a lane in one step. One that arrived before
+ * this step was held back and moves at most max(vmax, length) now. Why the gap: admitting a vehicle
+ * closer would make it enter slower than the traffic ahead, and each such entrant slows the next: a
+ * burst of Poisson arrivals compresses into a standing jam at the entry whose discharge (the
+ * jam outflow) caps the inflow far below the road's capacity (docs/model.md). */
+ls_status ls_demand_insert_lane(ls_world *w, int lane)
 {
     ls_lane *ln = &w->lane[lane];
-    if (ln->q_count == 0) return LS_OK;
-    uint32_t h = ln->queue[ln->q_head];
-    int type = w->fleet.type[h];
-    int32_t len = w->type_length[type];
-    if (entry_gap < len) return LS_OK;
-    uint16_t vmax = w->fleet.vmax[h];
-    int32_t v = entry_gap < vmax ? entry_gap : vmax;
-    ls_status st = ls_lane_reserve(ln, 1, 0);
-    if (st != LS_OK) return st;
-    ls_queue_pop(ln);
-    int32_t k = --ln->lo;
-    ln->front[k] = (v > len ? v : len) - 1;
-    ln->speed[k] = (uint16_t)v;
-    ln->vmax[k] = vmax;
-    ln->length[k] = (uint16_t)len;
-    ln->accel[k] = w->type_accel[type];
-    ln->handle[k] = h;
-    w->fleet.lane[h] = (int8_t)lane;
-    w->fleet.entry_step[h] = w->step;
-    w->counts.entered++;
-    w->counts.waiting--;
-    w->counts.inside++;
+    double t_end = (double)(w->step + 1) * w->dt_s;
+    int64_t room = INT32_MAX; /* cells before the rear of the vehicle ahead */
+    int32_t v_ahead = 0;
+    if (ls_lane_count(ln) > 0) {
+        room = (int64_t)ln->front[ln->lo] - ln->length[ln->lo] + 1;
+        v_ahead = ln->speed[ln->lo];
+    }
+    while (ln->q_count > 0) {
+        uint32_t h = ln->queue[ln->q_head];
+        int type = w->fleet.type[h];
+        int32_t len = w->type_length[type];
+        uint16_t vmax = w->fleet.vmax[h];
+        double ideal = -1.0 + floor(vmax * (t_end - w->fleet.arrival_s[h]) / w->dt_s + 1e-9);
+        /* ...or, a vehicle longer than its vmax, just its whole length (it rolls on over more
+         * than one step; placing it at once keeps it from waiting for ever). */
+        int32_t furthest = (vmax > len ? vmax : len) - 1;
+        if (ideal > furthest) ideal = furthest;
+        int64_t limit = room - 1 - (v_ahead < vmax ? v_ahead : vmax);
+        int64_t front = ideal < (double)limit ? (int64_t)ideal : limit;
+        if (front < len - 1) break;
+        int64_t gap = room - 1 - front;
+        uint16_t v = gap < vmax ? (uint16_t)gap : vmax;
+        ls_status st = ls_lane_insert(ln, ln->lo, (int32_t)front, v, vmax, (uint16_t)len,
+                                      w->type_accel[type], h, vmax);
+        if (st != LS_OK) return st;
+        ls_queue_pop(ln);
+        w->fleet.lane[h] = (int8_t)lane;
+        w->fleet.entry_step[h] = w->step;
+        w->counts.entered++;
+        w->counts.waiting--;
+        w->counts.inside++;
+        room = front - len + 1;
+        v_ahead = v;
+    }
     return LS_OK;
-}
-
-/* Free cells in front of the entry (before cell 0) up to the rearmost vehicle's rear. */
-int32_t ls_demand_entry_gap(const ls_world *w, int lane)
-{
-    const ls_lane *ln = &w->lane[lane];
-    if (w->ring || ls_lane_count(ln) == 0) return INT32_MAX;
-    return ln->front[ln->lo] - ln->length[ln->lo] + 1;
 }

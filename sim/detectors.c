@@ -29,19 +29,6 @@ ls_status ls_detectors_create(ls_world *w)
     return LS_OK;
 }
 
-/* First index in [lo, hi) whose front is >= x. */
-static int32_t lower_bound(const int32_t *front, int32_t lo, int32_t hi, int64_t x)
-{
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (front[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Fraction of the step during which cell x is covered. In continuous terms cell k is [k, k+1),
  * a vehicle with front cell f covers [f - len + 1, f + 1), and the loop is the point x + 0.5:
  * covered while f lies in (x - 0.5, x + len - 0.5]. The front moves uniformly from `from` to
@@ -59,9 +46,10 @@ static double covered_fraction(int64_t from, int64_t to, int64_t len, int64_t x)
 static void observe_at(ls_world *w, const ls_lane *ln, ls_loop *lp, int64_t x, double *occ)
 {
     int64_t reach = x + (int64_t)w->max_vmax + w->max_length;
-    for (int32_t i = lower_bound(ln->front, ln->lo, ln->hi, x); i < ln->hi; i++) {
+    for (int32_t i = ls_lane_lower_bound(ln, x); i < ln->hi; i++) {
         int64_t to = ln->front[i];
         if (to >= reach) break;
+        if (!LS_IS_REAL(ln->handle[i])) continue;
         int64_t from = to - ln->speed[i];
         /* A vehicle inserted this step came from before the road. */
         int entered_now = w->fleet.entry_step[ln->handle[i]] == w->step && !w->ring;

@@ -23,13 +23,17 @@ static ls_status fleet_grow(ls_fleet *f)
     /* Each array is grown on its own; a failure leaves the earlier ones larger, which is
      * harmless because `cap` is only raised once all have grown. */
     if (!grow((void **)&f->id, sizeof *f->id, old, cap) ||
-        !grow((void **)&f->arrival_step, sizeof *f->arrival_step, old, cap) ||
+        !grow((void **)&f->arrival_s, sizeof *f->arrival_s, old, cap) ||
         !grow((void **)&f->entry_step, sizeof *f->entry_step, old, cap) ||
         !grow((void **)&f->lane_changes, sizeof *f->lane_changes, old, cap) ||
         !grow((void **)&f->type, sizeof *f->type, old, cap) ||
         !grow((void **)&f->lane, sizeof *f->lane, old, cap) ||
         !grow((void **)&f->entry_lane, sizeof *f->entry_lane, old, cap) ||
         !grow((void **)&f->vmax, sizeof *f->vmax, old, cap) ||
+        !grow((void **)&f->ghost_lane, sizeof *f->ghost_lane, old, cap) ||
+        !grow((void **)&f->want_lane, sizeof *f->want_lane, old, cap) ||
+        !grow((void **)&f->trickster, sizeof *f->trickster, old, cap) ||
+        !grow((void **)&f->hold, sizeof *f->hold, old, cap) ||
         !grow((void **)&f->free_list, sizeof *f->free_list, old, cap))
         return LS_ERR_NOMEM;
     /* Hand out low handles first: push the new ones in reverse. */
@@ -51,7 +55,7 @@ static double desired_factor(ls_world *w, const ls_vehicle_type_def *t)
     }
 }
 
-ls_status ls_fleet_new(ls_world *w, int type, int lane, uint32_t *handle)
+ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32_t *handle)
 {
     ls_fleet *f = &w->fleet;
     if (f->free_count == 0) {
@@ -66,13 +70,19 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, uint32_t *handle)
     int vmax = w->type_vmax[type] < w->road_vmax ? w->type_vmax[type] : w->road_vmax;
     if (desired < vmax) vmax = desired < 1 ? 1 : desired;
     f->id[h] = f->next_id++;
-    f->arrival_step[h] = w->step;
+    f->arrival_s[h] = arrival_s;
     f->entry_step[h] = -1;
     f->lane_changes[h] = 0;
     f->type[h] = (uint8_t)type;
     f->lane[h] = -1;
     f->entry_lane[h] = (int8_t)lane;
     f->vmax[h] = (uint16_t)vmax;
+    f->ghost_lane[h] = -1;
+    f->want_lane[h] = -1;
+    f->hold[h] = 0;
+    /* Drawn only when lanes change, so that single-lane results keep their random sequence. */
+    f->trickster[h] =
+        w->sc.lane_change.enabled && gsl_rng_uniform(w->rng) < w->sc.lane_change.trick_share;
     *handle = h;
     return LS_OK;
 }
@@ -86,13 +96,17 @@ void ls_fleet_release(ls_fleet *f, uint32_t handle)
 void ls_fleet_free(ls_fleet *f)
 {
     ls_free(f->id);
-    ls_free(f->arrival_step);
+    ls_free(f->arrival_s);
     ls_free(f->entry_step);
     ls_free(f->lane_changes);
     ls_free(f->type);
     ls_free(f->lane);
     ls_free(f->entry_lane);
     ls_free(f->vmax);
+    ls_free(f->ghost_lane);
+    ls_free(f->want_lane);
+    ls_free(f->trickster);
+    ls_free(f->hold);
     ls_free(f->free_list);
     memset(f, 0, sizeof *f);
 }

@@ -12,17 +12,19 @@ static void free_arrays(ls_lane *ln)
     ls_free(ln->length);
     ls_free(ln->accel);
     ls_free(ln->handle);
+    ls_free(ln->vcap);
 }
 
 /* Moves the live range into fresh arrays of `cap` slots with `front_room` free slots before it. */
 static ls_status lane_relocate(ls_lane *ln, int32_t cap, int32_t front_room)
 {
     int32_t n = ls_lane_count(ln);
-    void *p[6] = {ls_calloc((size_t)cap, 4), ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 2),
-                  ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 4)};
-    for (int i = 0; i < 6; i++) {
+    void *p[7] = {ls_calloc((size_t)cap, 4), ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 2),
+                  ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 2), ls_calloc((size_t)cap, 4),
+                  ls_calloc((size_t)cap, 2)};
+    for (int i = 0; i < 7; i++) {
         if (!p[i]) {
-            for (int j = 0; j < 6; j++) ls_free(p[j]);
+            for (int j = 0; j < 7; j++) ls_free(p[j]);
             return LS_ERR_NOMEM;
         }
     }
@@ -33,6 +35,7 @@ static ls_status lane_relocate(ls_lane *ln, int32_t cap, int32_t front_room)
         memcpy((uint16_t *)p[3] + front_room, ln->length + ln->lo, (size_t)n * 2);
         memcpy((uint16_t *)p[4] + front_room, ln->accel + ln->lo, (size_t)n * 2);
         memcpy((uint32_t *)p[5] + front_room, ln->handle + ln->lo, (size_t)n * 4);
+        memcpy((uint16_t *)p[6] + front_room, ln->vcap + ln->lo, (size_t)n * 2);
     }
     free_arrays(ln);
     ln->front = p[0];
@@ -41,6 +44,7 @@ static ls_status lane_relocate(ls_lane *ln, int32_t cap, int32_t front_room)
     ln->length = p[3];
     ln->accel = p[4];
     ln->handle = p[5];
+    ln->vcap = p[6];
     ln->cap = cap;
     ln->lo = front_room;
     ln->hi = front_room + n;
@@ -93,4 +97,68 @@ uint32_t ls_queue_pop(ls_lane *ln)
     ln->q_head = (ln->q_head + 1) % ln->q_cap;
     ln->q_count--;
     return h;
+}
+
+/* Moves entries [a, b) by `by` slots (+1 or -1) in every array. */
+static void shift(ls_lane *ln, int32_t a, int32_t b, int32_t by)
+{
+    size_t n = (size_t)(b - a);
+    memmove(ln->front + a + by, ln->front + a, n * sizeof *ln->front);
+    memmove(ln->speed + a + by, ln->speed + a, n * sizeof *ln->speed);
+    memmove(ln->vmax + a + by, ln->vmax + a, n * sizeof *ln->vmax);
+    memmove(ln->length + a + by, ln->length + a, n * sizeof *ln->length);
+    memmove(ln->accel + a + by, ln->accel + a, n * sizeof *ln->accel);
+    memmove(ln->handle + a + by, ln->handle + a, n * sizeof *ln->handle);
+    memmove(ln->vcap + a + by, ln->vcap + a, n * sizeof *ln->vcap);
+}
+
+/* Inserts an entry before `index` (lo <= index <= hi), moving whichever side is shorter. The
+ * caller guarantees the order: front between its neighbours' fronts. */
+ls_status ls_lane_insert(ls_lane *ln, int32_t index, int32_t front, uint16_t speed, uint16_t vmax,
+                         uint16_t length, uint16_t accel, uint32_t handle, uint16_t cap)
+{
+    int32_t offset = index - ln->lo;
+    ls_status st = ls_lane_reserve(ln, 1, 1);
+    if (st != LS_OK) return st;
+    int32_t k = ln->lo + offset; /* the arrays may have moved */
+    if (k - ln->lo <= ln->hi - k) {
+        shift(ln, ln->lo, k, -1);
+        ln->lo--;
+        k--;
+    } else {
+        shift(ln, k, ln->hi, +1);
+        ln->hi++;
+    }
+    ln->front[k] = front;
+    ln->speed[k] = speed;
+    ln->vmax[k] = vmax;
+    ln->length[k] = length;
+    ln->accel[k] = accel;
+    ln->handle[k] = handle;
+    ln->vcap[k] = cap;
+    return LS_OK;
+}
+
+void ls_lane_remove(ls_lane *ln, int32_t index)
+{
+    if (index - ln->lo <= ln->hi - 1 - index) {
+        shift(ln, ln->lo, index, +1);
+        ln->lo++;
+    } else {
+        shift(ln, index + 1, ln->hi, -1);
+        ln->hi--;
+    }
+}
+
+int32_t ls_lane_lower_bound(const ls_lane *ln, int64_t x)
+{
+    int32_t lo = ln->lo, hi = ln->hi;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (ln->front[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }

@@ -22,12 +22,12 @@ static inline int32_t new_speed(ls_rule rule, int32_t v, int32_t vmax, int32_t a
 /* Parallel update in one pass: vehicles are visited rear to front, so when vehicle i reads its
  * leader i+1, the leader still holds its position at time t. The front vehicle's leader is the
  * rearmost one on a ring (read before the loop moves it) and nobody on an open road. */
-static inline uint64_t update_lane(ls_rule rule, ls_lane *ln, int32_t lead_gap, ls_fastrng *rng,
-                                   uint64_t thr, uint64_t thr_stopped)
+static inline uint64_t update_lane(ls_rule rule, ls_lane *ln, const uint16_t *restrict vmax,
+                                   int32_t lead_gap, ls_fastrng *rng, uint64_t thr,
+                                   uint64_t thr_stopped)
 {
     int32_t *restrict front = ln->front;
     uint16_t *restrict speed = ln->speed;
-    const uint16_t *restrict vmax = ln->vmax;
     const uint16_t *restrict length = ln->length;
     const uint16_t *restrict accel = ln->accel;
     const int32_t last = ln->hi - 1;
@@ -50,28 +50,23 @@ static inline uint64_t update_lane(ls_rule rule, ls_lane *ln, int32_t lead_gap, 
     return sum + (uint64_t)v;
 }
 
-void ls_motion_lane(ls_world *w, ls_lane *ln)
+/* Moves one lane and returns the sum of the new speeds (cells/step) over its entries. With lane
+ * changes or friction on, each vehicle's limit is this step's cap (vmax lowered by friction or
+ * the speed trick), else its vmax: the classic loop reads no extra array. */
+uint64_t ls_motion_lane(ls_world *w, ls_lane *ln)
 {
-    if (ln->hi == ln->lo) return;
+    if (ln->hi == ln->lo) return 0;
     int32_t lead_gap = INT32_MAX;
     if (w->ring)
         lead_gap = ln->front[ln->lo] + w->cells - ln->length[ln->lo] - ln->front[ln->hi - 1];
-    uint64_t sum;
+    const uint16_t *limit = w->caps_on ? ln->vcap : ln->vmax;
     switch (w->rule) {
     case LS_RULE_VDR:
-        sum = update_lane(LS_RULE_VDR, ln, lead_gap, &w->fast, w->p_thr, w->p_start_thr);
-        break;
+        return update_lane(LS_RULE_VDR, ln, limit, lead_gap, &w->fast, w->p_thr, w->p_start_thr);
     case LS_RULE_NEWELL:
-        sum = update_lane(LS_RULE_NEWELL, ln, lead_gap, &w->fast, 0, 0);
-        break;
+        return update_lane(LS_RULE_NEWELL, ln, limit, lead_gap, &w->fast, 0, 0);
     default:
-        sum = update_lane(LS_RULE_NASCH, ln, lead_gap, &w->fast, w->p_thr, w->p_thr);
-        break;
-    }
-    w->vehicle_updates += (uint64_t)ls_lane_count(ln);
-    if (w->step >= w->warmup_steps) {
-        ln->sum_speed += sum;
-        ln->sum_count += (uint64_t)ls_lane_count(ln);
+        return update_lane(LS_RULE_NASCH, ln, limit, lead_gap, &w->fast, w->p_thr, w->p_thr);
     }
 }
 
@@ -85,7 +80,7 @@ static ls_status record_trip(ls_world *w, uint32_t h, int lane)
     t->type = f->type[h];
     t->entry_lane = f->entry_lane[h];
     t->exit_lane = lane;
-    t->arrival_s = (double)f->arrival_step[h] * w->dt_s;
+    t->arrival_s = f->arrival_s[h];
     t->entry_s = (double)f->entry_step[h] * w->dt_s;
     t->exit_s = (double)(w->step + 1) * w->dt_s;
     t->lane_changes = f->lane_changes[h];
@@ -105,6 +100,13 @@ ls_status ls_motion_boundary(ls_world *w, int lane_index)
     while (ln->hi > ln->lo && ln->front[ln->hi - 1] >= w->cells) {
         int32_t k = ln->hi - 1;
         uint32_t h = ln->handle[k];
+        if (!w->ring && (h & LS_HANDLE_GHOST)) {
+            /* The crossing vehicle leaves the road from its new lane in this same step. */
+            ln->hi--;
+            ln->ghosts--;
+            w->fleet.ghost_lane[h & ~LS_HANDLE_GHOST] = -1;
+            continue;
+        }
         if (!w->ring) {
             ls_status st = record_trip(w, h, lane_index);
             if (st != LS_OK) return st;
@@ -125,6 +127,7 @@ ls_status ls_motion_boundary(ls_world *w, int lane_index)
         ln->length[j] = ln->length[k];
         ln->accel[j] = ln->accel[k];
         ln->handle[j] = ln->handle[k];
+        ln->vcap[j] = ln->vcap[k];
         ln->hi--;
     }
     return LS_OK;

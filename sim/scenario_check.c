@@ -238,6 +238,46 @@ static void check_detectors(ls_decoder *d)
     }
 }
 
+static void check_blockage(ls_decoder *d, const ls_node *list, int i)
+{
+    const ls_blockage_def *b = &d->s->blockages[i];
+    char a[32], path[64];
+    const ls_node *item = ls_node_item(list, (size_t)i);
+    if (b->lanes_mask == 0) {
+        snprintf(path, sizeof path, "blockages[%d].lanes", i);
+        ls_decoder_report(d, first_of(item_key(list, i, "lanes"), item), path,
+                          "expected at least one closed lane, got none");
+    }
+    if (clean(d, "road.length", NULL) && b->from_m >= d->s->road.length_m) {
+        snprintf(path, sizeof path, "blockages[%d].from", i);
+        expect(d, item_key(list, i, "from"), item, path, b->from_m,
+               "a length from 0 to below %s m (the road length)",
+               ls_num(d->s->road.length_m, a, 32));
+    } else if (b->to_m <= b->from_m ||
+               (clean(d, "road.length", NULL) && b->to_m > d->s->road.length_m)) {
+        char c[32];
+        snprintf(path, sizeof path, "blockages[%d].to", i);
+        expect(d, item_key(list, i, "to"), item, path, b->to_m,
+               "a length above %s m (from) and up to %s m (the road length)",
+               ls_num(b->from_m, a, 32), ls_num(d->s->road.length_m, c, 32));
+    }
+    if (b->end_s <= b->start_s) {
+        snprintf(path, sizeof path, "blockages[%d].end", i);
+        expect(d, item_key(list, i, "end"), item, path, b->end_s, "a time after %s s (start)",
+               ls_num(b->start_s, a, 32));
+    }
+}
+
+static void check_blockages(ls_decoder *d)
+{
+    const ls_node *list = section(d, "blockages");
+    char path[64];
+    for (int i = 0; i < d->s->blockage_count; i++) {
+        snprintf(path, sizeof path, "blockages[%d]", i);
+        if (clean(d, path, NULL)) check_blockage(d, list, i);
+    }
+}
+
 static void check_simulation(ls_decoder *d)
 {
     const ls_simulation_def *sim = &d->s->simulation;
@@ -266,5 +306,6 @@ void ls_check_scenario(ls_decoder *d)
     check_ring(d);
     check_density(d);
     check_detectors(d);
+    check_blockages(d);
     check_simulation(d);
 }

@@ -41,7 +41,7 @@ static const ls_field MODEL[] = {
 };
 
 static const ls_field ROAD[] = {
-    NUMBER("length", LS_UNIT_LENGTH, OPEN_MIN, 0, INFINITY, 10000, ls_road_def, length_m,
+    NUMBER("length", LS_UNIT_LENGTH, OPEN_MIN, 0, LS_MAX_ROAD_M, 10000, ls_road_def, length_m,
            "length of the road"),
     {.name = "lanes",
      .kind = LS_FIELD_INT,
@@ -104,7 +104,7 @@ static const ls_field INITIAL[] = {
 static const ls_field POINT[] = {
     NUMBER("t", LS_UNIT_TIME, LS_F_REQUIRED, 0, INFINITY, 0, ls_profile_point, t_s,
            "time from the start; strictly increasing"),
-    NUMBER("flow", LS_UNIT_FLOW, LS_F_REQUIRED, 0, INFINITY, 0, ls_profile_point, flow_vph,
+    NUMBER("flow", LS_UNIT_FLOW, LS_F_REQUIRED, 0, LS_MAX_FLOW_VPH, 0, ls_profile_point, flow_vph,
            "flow at that time, summed over lanes"),
 };
 static const ls_schema POINT_SCHEMA = {"points", POINT, COUNT(POINT), sizeof(ls_profile_point)};
@@ -153,7 +153,7 @@ static const ls_field DETECTOR[] = {
      .doc = "name of the detector, unique"},
     NUMBER("at", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_detector_def, at_m,
            "position from the start of the road"),
-    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, INFINITY, 60, ls_detector_def, period_s,
+    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, LS_MAX_PERIOD_S, 60, ls_detector_def, period_s,
            "aggregation period, at least model.dt"),
     {.name = "lanes",
      .kind = LS_FIELD_LANES,
@@ -161,6 +161,63 @@ static const ls_field DETECTOR[] = {
      .max = LS_MAX_LANES,
      .offset = offsetof(ls_detector_def, lanes_mask),
      .doc = "lanes with a loop, e.g. [1, 2]; [] = every lane"},
+};
+
+#define FLAG(key, dflt, type, member, doc_)                                                        \
+    {                                                                                              \
+        .name = key, .kind = LS_FIELD_BOOL, .def = dflt, .offset = offsetof(type, member),         \
+        .doc = doc_                                                                                \
+    }
+
+static const ls_field LANE_CHANGE[] = {
+    FLAG("enabled", 0, ls_lane_change_def, enabled, "vehicles change lanes"),
+    FLAG("keep_right", 0, ls_lane_change_def, keep_right,
+         "drivers return right and pass on the left (Europe); false: every lane used (California)"),
+    NUMBER("steer_angle_deg", LS_UNIT_NONE, 0, 1, 45, 8, ls_lane_change_def, steer_angle_deg,
+           "alpha, the heading angle to the lane direction while crossing, degrees (for Ta)"),
+    NUMBER("lateral_accel", LS_UNIT_ACCEL, OPEN_MIN, 0, 10, 1, ls_lane_change_def,
+           lateral_accel_mps2, "a: acceleration while crossing and matching speed (Ta, Tb)"),
+    NUMBER("coop_decel", LS_UNIT_ACCEL, 0, 0, 10, 1, ls_lane_change_def, coop_decel_mps2,
+           "b: how hard the target-lane follower yields (Tb)"),
+    NUMBER("forced_factor", LS_UNIT_NONE, 0, 0.5, 1, 0.75, ls_lane_change_def, forced_factor,
+           "Tb multiplier in a forced merge at full urgency"),
+    NUMBER("p_change", LS_UNIT_NONE, 0, 0, 1, 0.5, ls_lane_change_def, p_change,
+           "chance per step that a driver with a discretionary incentive tries"),
+    NUMBER("min_gain", LS_UNIT_SPEED, 0, 0, 100, 5, ls_lane_change_def, min_gain_kmh,
+           "speed advantage needed for a discretionary change"),
+    NUMBER("lookahead", LS_UNIT_LENGTH, OPEN_MIN, 0, 5000, 300, ls_lane_change_def, lookahead_m,
+           "distance before a closed lane at which changing out becomes mandatory"),
+    NUMBER("trick_share", LS_UNIT_NONE, 0, 0, 1, 0.2, ls_lane_change_def, trick_share,
+           "share of drivers who open a gap ahead to gain speed before merging"),
+    NUMBER("trick_gap", LS_UNIT_LENGTH, 0, 0, 200, 30, ls_lane_change_def, trick_gap_m,
+           "the extra gap those drivers open"),
+};
+
+static const ls_field FRICTION[] = {
+    FLAG("enabled", 0, ls_friction_def, enabled, "drivers beside a much slower lane slow down"),
+    NUMBER("coefficient", LS_UNIT_NONE, 0, 0, 1, 0.4, ls_friction_def, coefficient,
+           "0: lanes independent; 1: capped at the slow lane's speed + speed_gap"),
+    NUMBER("speed_gap", LS_UNIT_SPEED, 0, 0, 200, 20, ls_friction_def, speed_gap_kmh,
+           "adjacent-lane speed difference at which friction starts"),
+    NUMBER("range", LS_UNIT_LENGTH, 0, 10, 2000, 100, ls_friction_def, range_m,
+           "length of the road segments whose mean speeds are compared"),
+};
+
+static const ls_field BLOCKAGE[] = {
+    {.name = "lanes",
+     .kind = LS_FIELD_LANES,
+     .flags = LS_F_REQUIRED,
+     .min = 1,
+     .max = LS_MAX_LANES,
+     .offset = offsetof(ls_blockage_def, lanes_mask),
+     .doc = "closed lanes, e.g. [4]"},
+    NUMBER("from", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_blockage_def, from_m,
+           "start of the closed stretch"),
+    NUMBER("to", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_blockage_def, to_m,
+           "end of the closed stretch, after from"),
+    NUMBER("start", LS_UNIT_TIME, 0, 0, 1e9, 0, ls_blockage_def, start_s, "time the lanes close"),
+    NUMBER("end", LS_UNIT_TIME, 0, 0, 1e9, 1e9, ls_blockage_def, end_s,
+           "time they reopen (default: never), after start"),
 };
 
 static const ls_field SIMULATION[] = {
@@ -186,6 +243,10 @@ static const ls_schema DEMAND_SCHEMA = {NULL, DEMAND, COUNT(DEMAND), 0};
 static const ls_schema DETECTOR_SCHEMA = {"detectors", DETECTOR, COUNT(DETECTOR),
                                           sizeof(ls_detector_def)};
 static const ls_schema SIMULATION_SCHEMA = {NULL, SIMULATION, COUNT(SIMULATION), 0};
+static const ls_schema LANE_CHANGE_SCHEMA = {NULL, LANE_CHANGE, COUNT(LANE_CHANGE), 0};
+static const ls_schema FRICTION_SCHEMA = {NULL, FRICTION, COUNT(FRICTION), 0};
+static const ls_schema BLOCKAGE_SCHEMA = {"blockages", BLOCKAGE, COUNT(BLOCKAGE),
+                                          sizeof(ls_blockage_def)};
 
 static const ls_field ROOT[] = {
     {.name = "name",
@@ -238,6 +299,25 @@ static const ls_field ROOT[] = {
      .aux = offsetof(ls_scenario, detector_count),
      .sub = &DETECTOR_SCHEMA,
      .doc = "loop detectors"},
+    {.name = "lane_change",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, lane_change),
+     .sub = &LANE_CHANGE_SCHEMA,
+     .doc = "lane changes: incentive and gap acceptance"},
+    {.name = "friction",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, friction),
+     .sub = &FRICTION_SCHEMA,
+     .doc = "friction between lanes"},
+    {.name = "blockages",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_BLOCKAGES,
+     .def = 0,
+     .offset = offsetof(ls_scenario, blockages),
+     .aux = offsetof(ls_scenario, blockage_count),
+     .sub = &BLOCKAGE_SCHEMA,
+     .doc = "incidents and work zones: lanes closed over a stretch and a time window"},
     {.name = "simulation",
      .kind = LS_FIELD_SECTION,
      .offset = offsetof(ls_scenario, simulation),

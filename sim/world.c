@@ -88,6 +88,16 @@ static ls_status setup_grid(ls_world *w, ls_diags *d)
                      per_cell * w->cells * w->lanes, LS_MAX_VEHICLES);
         return LS_ERR_LIMIT;
     }
+    for (int b = 0; b < s->blockage_count; b++) {
+        double len = (s->blockages[b].to_m - s->blockages[b].from_m) / w->cell_m;
+        if (len > LS_MAX_CELL_SPEED) {
+            char path[48];
+            snprintf(path, sizeof path, "blockages[%d].to", b);
+            ls_diags_add(d, "", path, "closes %.0f cells; expected at most %d", len,
+                         LS_MAX_CELL_SPEED);
+            return LS_ERR_LIMIT;
+        }
+    }
     w->p_thr = ls_prob_threshold(w->rule == LS_RULE_NEWELL ? 0 : s->model.p_slow);
     w->p_start_thr = ls_prob_threshold(s->model.p_slow_start);
     return LS_OK;
@@ -102,7 +112,11 @@ static ls_status setup_state(ls_world *w, ls_diags *d)
     gsl_rng_set(w->rng, (unsigned long)(seed ^ (seed >> 32)));
     ls_fastrng_seed(&w->fast, seed ^ UINT64_C(0xA0761D6478BD642F));
     ls_status st = ls_detectors_create(w);
+    if (st == LS_OK) st = ls_friction_create(w);
+    if (st == LS_OK) st = ls_lanechange_setup(w);
     if (st != LS_OK) return st;
+    ls_blockages_create(w);
+    w->caps_on = w->sc.lane_change.enabled || w->sc.friction.enabled;
     double per_cell =
         w->sc.initial.per_km ? w->sc.initial.density * w->cell_m / 1000.0 : w->sc.initial.density;
     int32_t expect = (int32_t)(per_cell * w->cells + 1);
@@ -145,22 +159,60 @@ void ls_world_destroy(ls_world *w)
     ls_free(w->loops);
     ls_free(w->records);
     ls_free(w->trips);
+    ls_free(w->crossings);
+    ls_free(w->changes);
+    ls_free(w->seg_speed);
+    ls_free(w->seg_n);
+    ls_free(w->seg_ref);
     ls_free(w);
 }
 
-/* One step: arrivals join the entry queues; then each lane moves (all vehicles in parallel from
- * the state at t, the head of the entry queue included), loops observe the move, and vehicles
- * leave or wrap. */
-ls_status ls_world_step(ls_world *w)
+/* Before the move: closures open and close, friction tables and speed caps are set, and lane
+ * changes are decided from the state at t and applied. */
+static ls_status before_move(ls_world *w)
 {
     ls_status st = ls_demand_arrivals(w);
+    if (st == LS_OK && w->block_count) st = ls_blockages_update(w);
+    if (st != LS_OK) return st;
+    if (w->sc.friction.enabled) ls_friction_tables(w);
+    if (w->caps_on) ls_lanechange_caps(w);
+    if (w->sc.lane_change.enabled) st = ls_lanechange_step(w);
+    return st;
+}
+
+/* Statistics of the step: only real vehicles count (not ghosts of crossing vehicles, not
+ * closed stretches). */
+static void count_step(ls_world *w)
+{
+    int measured = w->step >= w->warmup_steps;
+    for (int l = 0; l < w->lanes; l++) {
+        ls_lane *ln = &w->lane[l];
+        uint64_t n = (uint64_t)(ls_lane_count(ln) - ln->ghosts - ln->obstacles);
+        w->vehicle_updates += n;
+        if (measured) {
+            ln->sum_speed += ln->step_speed;
+            ln->sum_count += n;
+        }
+    }
+}
+
+/* One step: arrivals join the entry queues; closures, caps and lane changes; then each lane
+ * moves (all vehicles in parallel from the state at t, the heads of the entry queues included);
+ * crossing vehicles take the smaller of their moves in their two lanes; loops observe the move;
+ * vehicles leave or wrap. */
+ls_status ls_world_step(ls_world *w)
+{
+    ls_status st = before_move(w);
+    for (int l = 0; l < w->lanes && st == LS_OK; l++)
+        w->lane[l].step_speed = ls_motion_lane(w, &w->lane[l]);
+    if (st == LS_OK && w->crossing_count) st = ls_crossings_reconcile(w);
+    if (st == LS_OK) count_step(w);
     for (int l = 0; l < w->lanes && st == LS_OK; l++) {
-        int32_t entry_gap = ls_demand_entry_gap(w, l);
-        ls_motion_lane(w, &w->lane[l]);
-        st = ls_demand_insert_lane(w, l, entry_gap);
+        st = ls_demand_insert_lane(w, l);
         if (st == LS_OK && w->loop_count) st = ls_detectors_observe(w, l);
         if (st == LS_OK) st = ls_motion_boundary(w, l);
     }
+    if (st == LS_OK && w->crossing_count) ls_crossings_after_boundary(w);
     if (st == LS_OK && w->loop_count) st = ls_detectors_close_periods(w);
     if (st != LS_OK) return st;
     w->step++;
@@ -210,13 +262,15 @@ ls_lane_state ls_world_lane(const ls_world *w, int lane_index)
 ls_status ls_world_vehicle(const ls_world *w, uint32_t handle, ls_vehicle_info *out)
 {
     const ls_fleet *f = &w->fleet;
+    if (handle & LS_HANDLE_OBSTACLE) return LS_ERR_INPUT;
+    handle &= ~LS_HANDLE_GHOST;
     if (handle >= f->cap || f->id[handle] == 0) return LS_ERR_INPUT; /* never used, or gone */
     memset(out, 0, sizeof *out);
     out->id = f->id[handle];
     out->type = f->type[handle];
     out->lane = f->lane[handle];
     out->max_speed_mps = f->vmax[handle] * w->cell_m / w->dt_s;
-    out->arrival_s = (double)f->arrival_step[handle] * w->dt_s;
+    out->arrival_s = f->arrival_s[handle];
     out->entry_s = f->entry_step[handle] < 0 ? -1 : (double)f->entry_step[handle] * w->dt_s;
     out->lane_changes = f->lane_changes[handle];
     out->length_m = w->type_length[f->type[handle]] * w->cell_m;

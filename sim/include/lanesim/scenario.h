@@ -18,6 +18,7 @@ extern "C" {
 #define LS_MAX_VEHICLE_TYPES 16
 #define LS_MAX_PROFILE       64
 #define LS_MAX_DETECTORS     128
+#define LS_MAX_BLOCKAGES     64
 #define LS_NAME_MAX          64
 
 typedef enum ls_rule {
@@ -89,6 +90,45 @@ typedef struct ls_detector_def {
     uint32_t lanes_mask;    /* bit k set = a loop in lane k+1; 0 = every lane */
 } ls_detector_def;
 
+/* Lane changes: incentive, then gap acceptance Ta + Tb < Tc (docs/model.md). */
+typedef struct ls_lane_change_def {
+    bool enabled;              /* default false */
+    bool keep_right;           /* default false (California: every lane is used) */
+    double steer_angle_deg;    /* alpha, from the lane direction, default 8, [1, 45] */
+    double lateral_accel_mps2; /* a, for Ta from low speed and for Tb, default 1, (0, 10] */
+    double coop_decel_mps2;    /* b, how hard the target-lane follower yields, default 1, [0, 10] */
+    double forced_factor;      /* Tb multiplier at full urgency, default 0.75, [0.5, 1] */
+    double p_change;           /* chance per step that a driver with a discretionary incentive
+                                  looks, default 0.5, [0, 1] */
+    double min_gain_kmh;       /* speed advantage that makes a discretionary change worth it,
+                                  km/h, default 5, [0, 100] */
+    double lookahead_m;        /* distance before a lane's end or blockage at which the change
+                                  becomes mandatory, m, default 300, (0, 5000] */
+    double trick_share;        /* share of drivers who open a gap to gain speed (the speed trick)
+                                  before merging, default 0.2, [0, 1] */
+    double trick_gap_m;        /* the extra gap they open, m, default 30, [0, 200] */
+} ls_lane_change_def;
+
+/* Friction between lanes: drivers beside a much slower lane slow down and want to move away. */
+typedef struct ls_friction_def {
+    bool enabled;         /* default false */
+    double coefficient;   /* 0 = lanes independent, 1 = capped at the slow lane + speed_gap;
+                             default 0.4, [0, 1] */
+    double speed_gap_kmh; /* adjacent-lane speed difference at which friction starts, km/h,
+                             default 20, [0, 200] */
+    double range_m;       /* how far along the road "beside" reaches: the length of the segments
+                             whose mean speeds are compared, m, default 100, [10, 2000] */
+} ls_friction_def;
+
+/* An incident or work zone: lanes closed over a stretch, optionally for a time window. */
+typedef struct ls_blockage_def {
+    uint32_t lanes_mask; /* `lanes: [4]`: bit k set = lane k+1 closed; required, not empty */
+    double from_m;       /* m from the start of the road, [0, road.length) */
+    double to_m;         /* m, (from, road.length] */
+    double start_s;      /* s, default 0 */
+    double end_s;        /* s, default 1e9 (never reopens), > start */
+} ls_blockage_def;
+
 typedef struct ls_simulation_def {
     double duration_s; /* s simulated, default 3600, (0 .. 1e9] */
     double warmup_s;   /* s excluded from statistics, default 0, [0, duration) */
@@ -106,6 +146,10 @@ typedef struct ls_scenario {
     ls_demand_def mainline; /* demand.mainline */
     int detector_count;
     ls_detector_def detectors[LS_MAX_DETECTORS];
+    ls_lane_change_def lane_change;
+    ls_friction_def friction;
+    int blockage_count;
+    ls_blockage_def blockages[LS_MAX_BLOCKAGES];
     ls_simulation_def simulation;
 } ls_scenario;
 

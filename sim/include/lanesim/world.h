@@ -60,6 +60,15 @@ typedef struct ls_lane_state {
 
 ls_lane_state ls_world_lane(const ls_world *w, int lane_index);
 
+/* Entries of a lane that are not vehicles of their own carry one of these bits in `handle`:
+ * - LS_HANDLE_GHOST: the second copy of a vehicle that is crossing into another lane (it
+ *   occupies both lanes for about Ta, docs/model.md); handle & ~LS_HANDLE_GHOST is the vehicle;
+ * - LS_HANDLE_OBSTACLE: a closed stretch (a blockage), a parked entry with speed 0; the low bits
+ *   are the blockage index times 16 plus the lane index.
+ * Viewers draw or skip them; measurements never count them. */
+#define LS_HANDLE_GHOST    0x80000000u
+#define LS_HANDLE_OBSTACLE 0x40000000u
+
 typedef struct ls_vehicle_info {
     uint64_t id;          /* unique, in order of arrival */
     int type;             /* index into the scenario's vehicle types */

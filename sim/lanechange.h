@@ -1,0 +1,36 @@
+/* lanechange.h (internal): the gap-acceptance rule, exposed for the isolated-merge tests. */
+#ifndef LS_LANECHANGE_H
+#define LS_LANECHANGE_H
+
+#include "world_state.h"
+
+/* Neighbours of a would-be position in a lane: the vehicle (or ghost or obstacle) ahead and
+ * behind, the empty cells to them, and their speeds (cells/step). No neighbour: gap LS_FAR. */
+#define LS_FAR (INT32_MAX / 4)
+typedef struct ls_neighbours {
+    int32_t index;               /* where an entry with this front would be inserted */
+    int32_t gap_ahead, gap_back; /* cells; negative: the body would overlap */
+    int32_t v_ahead, v_back;     /* cells/step */
+    int32_t a_back, vmax_back;   /* the follower's acceleration (cells/step^2) and vmax */
+} ls_neighbours;
+
+void ls_lc_neighbours(const ls_world *w, int lane, int32_t front, int32_t length, ls_neighbours *n);
+
+/* The three times of Traffic III for a vehicle at speed v_mps: Ta, the time to cross the lane;
+ * Tb, the time to match the target lane's speed; Tc, the time gap in the target lane (with the
+ * credit for a gap that opened since the last look). */
+typedef struct ls_lc_times {
+    double ta, tb, tc; /* s */
+    int accept;
+} ls_lc_times;
+
+/* Evaluates Ta + Tb < Tc (and a safe gap ahead) for a vehicle with front `front`, length and
+ * speed in cells, moving into `target`, with urgency in [0, 1] (1: Tb x forced_factor) and
+ * `watching` set when the driver was already waiting for this lane in the previous step. */
+void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length, int32_t speed,
+                    double urgency, int watching, const ls_neighbours *n, ls_lc_times *out);
+
+/* Ta for a speed in m/s (used by tests to compute the expected acceptance independently). */
+double ls_lc_crossing_time(const ls_world *w, double v_mps);
+
+#endif
