@@ -56,7 +56,8 @@ static const bad_case BAD[] = {
      * first byte, 0x98, cannot start a UTF-8 character. */
     {"binary.yaml", "binary.yaml:1:1: invalid leading UTF-8 octet"},
     {"huge_number.yaml",
-     "huge_number.yaml:2:11: road.length: expected a length above 0 m, got 1e400"},
+     "huge_number.yaml:2:11: road.length: expected a length above 0 and up to 20000000000 m, "
+     "got 1e400"},
     {"huge_integer.yaml", "huge_integer.yaml:2:10: road.lanes: expected an integer from 1 to "
                           "16, got 99999999999999999999999"},
     {"negative_length.yaml", "negative_length.yaml:3:13: vehicles[0].length: expected a length "
@@ -260,6 +261,34 @@ static void expect_same_demand(const ls_demand_def *a, const ls_demand_def *b)
     SAME(arrivals);
 }
 
+/* Lane changes, friction and blockages. */
+static void expect_same_behaviour(const ls_scenario *a, const ls_scenario *b)
+{
+    SAME(lane_change.enabled);
+    SAME(lane_change.keep_right);
+    SAME(lane_change.steer_angle_deg);
+    SAME(lane_change.lateral_accel_mps2);
+    SAME(lane_change.coop_decel_mps2);
+    SAME(lane_change.forced_factor);
+    SAME(lane_change.p_change);
+    SAME(lane_change.min_gain_kmh);
+    SAME(lane_change.lookahead_m);
+    SAME(lane_change.trick_share);
+    SAME(lane_change.trick_gap_m);
+    SAME(friction.enabled);
+    SAME(friction.coefficient);
+    SAME(friction.speed_gap_kmh);
+    SAME(friction.range_m);
+    SAME(blockage_count);
+    for (int i = 0; i < a->blockage_count && i < LS_MAX_BLOCKAGES; i++) {
+        SAME(blockages[i].lanes_mask);
+        SAME(blockages[i].from_m);
+        SAME(blockages[i].to_m);
+        SAME(blockages[i].start_s);
+        SAME(blockages[i].end_s);
+    }
+}
+
 /* Field by field: padding and unused slots do not matter. */
 static void expect_same(const ls_scenario *a, const ls_scenario *b)
 {
@@ -284,6 +313,7 @@ static void expect_same(const ls_scenario *a, const ls_scenario *b)
     SAME(detector_count);
     for (int i = 0; i < a->detector_count && i < LS_MAX_DETECTORS; i++)
         expect_same_detector(&a->detectors[i], &b->detectors[i]);
+    expect_same_behaviour(a, b);
     SAME(simulation.duration_s);
     SAME(simulation.warmup_s);
     SAME(simulation.seed);
@@ -331,6 +361,24 @@ static void expect_every_field_differs(const ls_scenario *a, const ls_scenario *
         cr_expect_neq(a->detectors[i].period_s, 60);
         cr_expect_neq(a->detectors[i].lanes_mask, 0);
     }
+    DIFF(lane_change.enabled);
+    DIFF(lane_change.keep_right);
+    DIFF(lane_change.steer_angle_deg);
+    DIFF(lane_change.lateral_accel_mps2);
+    DIFF(lane_change.coop_decel_mps2);
+    DIFF(lane_change.forced_factor);
+    DIFF(lane_change.p_change);
+    DIFF(lane_change.min_gain_kmh);
+    DIFF(lane_change.lookahead_m);
+    DIFF(lane_change.trick_share);
+    DIFF(lane_change.trick_gap_m);
+    DIFF(friction.enabled);
+    DIFF(friction.coefficient);
+    DIFF(friction.speed_gap_kmh);
+    DIFF(friction.range_m);
+    DIFF(blockage_count);
+    cr_expect_neq(a->blockages[0].start_s, 0);
+    cr_expect_neq(a->blockages[0].end_s, 1e9);
     DIFF(simulation.duration_s);
     DIFF(simulation.warmup_s);
     DIFF(simulation.seed);
