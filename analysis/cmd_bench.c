@@ -27,6 +27,10 @@ static const bench_case cases[] = {
      "highway-4lane",
      {NULL},
      "10 km, 4 lanes, 1.5 m cells, 65 mph, 7200 veh/h Poisson, one hour (SUMO's s2_freeway4)"},
+    {"highway-4lane-lc",
+     "highway-4lane",
+     {"lane_change.enabled=true", "friction.enabled=true", "vehicles[0].speed_dev=0.1"},
+     "the same with lane changes and friction on, desired speeds spread like SUMO's (sd 0.1)"},
 };
 
 typedef struct bench_result {
