@@ -40,7 +40,7 @@ static ls_status place(ls_world *w, int b, int l)
     int64_t rear = rear_ahead(w, ln, i, k->to);
     if (rear <= k->from) return LS_OK; /* a vehicle covers the first closed cell: wait */
     int32_t front = (int32_t)((rear < k->to ? rear : k->to) - 1);
-    uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_LANES + l);
+    uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_ALL_LANES + l);
     ls_status st =
         ls_lane_insert(ln, i, front, 0, 0, (uint16_t)(front - k->from + 1), 0, handle, 0);
     if (st != LS_OK) return st;
@@ -60,7 +60,7 @@ static ls_status grow_or_remove(ls_world *w, int b, int l, int active)
 {
     ls_block *k = &w->blocks[b];
     ls_lane *ln = &w->lane[l];
-    uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_LANES + l);
+    uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_ALL_LANES + l);
     int32_t i = find(ln, k->front[l], handle);
     if (i < 0) return LS_ERR_INTERNAL;
     if (!active) {
@@ -86,7 +86,7 @@ ls_status ls_blockages_update(ls_world *w)
     for (int b = 0; b < w->block_count; b++) {
         ls_block *k = &w->blocks[b];
         int active = w->step >= k->start && w->step < k->end;
-        for (int l = 0; l < w->lanes; l++) {
+        for (int l = 0; l < w->all_lanes; l++) {
             if (!(k->lanes >> l & 1u)) continue;
             ls_status st = LS_OK;
             if (k->placed >> l & 1u)
@@ -107,6 +107,7 @@ static int active_in(const ls_world *w, const ls_block *k, int lane)
 int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t reach)
 {
     int32_t best = -1;
+    if (!(w->closed_lanes >> lane & 1u)) return -1;
     for (int b = 0; b < w->block_count; b++) {
         const ls_block *k = &w->blocks[b];
         if (!active_in(w, k, lane) || k->from <= front) continue;
@@ -118,6 +119,7 @@ int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t re
 
 int ls_blockage_covers(const ls_world *w, int lane, int32_t from, int32_t to)
 {
+    if (!(w->closed_lanes >> lane & 1u)) return 0;
     for (int b = 0; b < w->block_count; b++) {
         const ls_block *k = &w->blocks[b];
         if (active_in(w, k, lane) && from < k->to && to >= k->from) return 1;

@@ -65,6 +65,8 @@ ls_status ls_initial_place(ls_world *w, int lane)
         w->fleet.entry_step[h] = 0;
         w->fleet.entry_lane[h] = (int8_t)lane;
     }
+    if (w->has_exits)
+        for (int32_t k = ln->lo; k < ln->hi; k++) ls_ramps_destination(w, ln->handle[k], 0);
     int64_t empty = w->cells - used; /* >= 0: checked when the world was created */
     int64_t population = empty + n, chosen = 0, occupied_before = 0;
     for (int64_t t = 0; t < population && chosen < n; t++) {
@@ -102,24 +104,34 @@ static double profile_integral(const ls_profile *p, double a, double b)
     return sum;
 }
 
-/* The nearest lane in which the type may drive; ties go to the right (higher index). */
+/* The nearest lane the type may drive in and that exists at the start of the road (a lane
+ * added further on has no entry); ties go to the right (higher index). */
+static int lane_ok(const ls_world *w, uint32_t mask, int lane)
+{
+    return w->entry_open[lane] && (!mask || (mask >> lane & 1u));
+}
+
 static int allowed_lane(const ls_world *w, int type, int lane)
 {
     uint32_t m = w->sc.vehicle_types[type].lanes_mask;
-    if (!m || (m >> lane & 1u)) return lane;
+    if (lane_ok(w, m, lane)) return lane;
     for (int d = 1; d < w->lanes; d++) {
-        if (lane + d < w->lanes && (m >> (lane + d) & 1u)) return lane + d;
-        if (lane - d >= 0 && (m >> (lane - d) & 1u)) return lane - d;
+        if (lane + d < w->lanes && lane_ok(w, m, lane + d)) return lane + d;
+        if (lane - d >= 0 && lane_ok(w, m, lane - d)) return lane - d;
     }
-    return lane; /* unreachable: the loader requires every type to have a lane */
+    return lane; /* the loader requires every type to have a lane */
 }
 
-static int draw_type(ls_world *w)
+/* A vehicle type by the given shares (NULL: the types' own). */
+static int draw_type(ls_world *w, const double *mix)
 {
-    double u = gsl_rng_uniform(w->rng);
-    for (int t = 0; t < w->sc.vehicle_type_count - 1; t++)
-        if (u < w->type_cdf[t]) return t;
-    return w->sc.vehicle_type_count - 1;
+    int n = w->sc.vehicle_type_count;
+    double u = gsl_rng_uniform(w->rng), cum = 0;
+    for (int t = 0; t < n - 1; t++) {
+        cum = mix ? cum + mix[t] : w->type_cdf[t];
+        if (u < cum) return t;
+    }
+    return n - 1;
 }
 
 static double lane_share(const ls_world *w, int lane)
@@ -157,6 +169,40 @@ static unsigned arrival_times(ls_world *w, ls_lane *ln, double m, double t0, dou
     return n;
 }
 
+/* A new vehicle joins the entry queue of a lane, with its origin and destination. */
+static ls_status join_queue(ls_world *w, int type, int lane, int origin, double t_a)
+{
+    uint32_t h;
+    ls_status st = ls_fleet_new(w, type, lane, t_a, &h);
+    if (st == LS_OK) st = ls_queue_push(&w->lane[lane], h);
+    if (st != LS_OK) return st;
+    w->fleet.origin[h] = (int8_t)origin;
+    if (w->has_exits) ls_ramps_destination(w, h, w->lane[lane].entry_cell);
+    w->counts.arrived++;
+    w->counts.waiting++;
+    return LS_OK;
+}
+
+/* On-ramp arrivals, each ramp with its own demand profile and vehicle mix. */
+static ls_status ramp_arrivals(ls_world *w, double t0)
+{
+    double times[256];
+    for (int r = 0; r < w->sc.ramp_count; r++) {
+        const ls_ramp_def *def = &w->sc.ramps[r];
+        if (def->kind != LS_RAMP_ON) continue;
+        ls_lane *ln = &w->lane[w->ramps[r].lane];
+        double m = profile_integral(&def->flow, t0, t0 + w->dt_s) / 3600.0;
+        unsigned n = m > 0 ? arrival_times(w, ln, m, t0, times, 256) : 0;
+        for (unsigned i = 0; i < n; i++) {
+            int type = draw_type(w, def->mix_count ? def->mix : NULL);
+            ls_status st = join_queue(w, type, w->ramps[r].lane, r, times[i]);
+            if (st != LS_OK) return st;
+        }
+        if ((uint64_t)ln->q_count > w->ramps[r].max_waiting) w->ramps[r].max_waiting = ln->q_count;
+    }
+    return LS_OK;
+}
+
 /* Arrivals during this step join the entry queue of their lane. A type that may not use the
  * lane it arrives in joins the nearest lane it may use, so the total demand and the vehicle mix
  * stay as given. */
@@ -165,21 +211,16 @@ ls_status ls_demand_arrivals(ls_world *w)
     if (w->ring) return LS_OK;
     double t0 = (double)w->step * w->dt_s, times[256];
     double mean_total = profile_integral(&w->sc.mainline.flow, t0, t0 + w->dt_s) / 3600.0;
-    if (mean_total <= 0) return LS_OK;
+    if (mean_total <= 0) return ramp_arrivals(w, t0);
     for (int l = 0; l < w->lanes; l++) {
         unsigned n = arrival_times(w, &w->lane[l], mean_total * lane_share(w, l), t0, times, 256);
         for (unsigned i = 0; i < n; i++) {
-            int type = draw_type(w);
-            int target = allowed_lane(w, type, l);
-            uint32_t h;
-            ls_status st = ls_fleet_new(w, type, target, times[i], &h);
-            if (st == LS_OK) st = ls_queue_push(&w->lane[target], h);
+            int type = draw_type(w, NULL);
+            ls_status st = join_queue(w, type, allowed_lane(w, type, l), -1, times[i]);
             if (st != LS_OK) return st;
-            w->counts.arrived++;
-            w->counts.waiting++;
         }
     }
-    return LS_OK;
+    return ramp_arrivals(w, t0);
 }
 
 /* The entry. The queue stands for the free-flowing road upstream: a vehicle that arrived at
@@ -209,14 +250,15 @@ ls_status ls_demand_insert_lane(ls_world *w, int lane)
         int type = w->fleet.type[h];
         int32_t len = w->type_length[type];
         uint16_t vmax = w->fleet.vmax[h];
-        double ideal = -1.0 + floor(vmax * (t_end - w->fleet.arrival_s[h]) / w->dt_s + 1e-9);
+        double ideal = floor(vmax * (t_end - w->fleet.arrival_s[h]) / w->dt_s + 1e-9) - 1.0;
         /* ...or, a vehicle longer than its vmax, just its whole length (it rolls on over more
          * than one step; placing it at once keeps it from waiting for ever). */
         int32_t furthest = (vmax > len ? vmax : len) - 1;
         if (ideal > furthest) ideal = furthest;
+        ideal += ln->entry_cell; /* on-ramp lanes start at their own first cell */
         int64_t limit = room - 1 - (v_ahead < vmax ? v_ahead : vmax);
         int64_t front = ideal < (double)limit ? (int64_t)ideal : limit;
-        if (front < len - 1) break;
+        if (front < ln->entry_cell + len - 1) break;
         int64_t gap = room - 1 - front;
         uint16_t v = gap < vmax ? (uint16_t)gap : vmax;
         ls_status st = ls_lane_insert(ln, ln->lo, (int32_t)front, v, vmax, (uint16_t)len,

@@ -34,6 +34,10 @@ static ls_status fleet_grow(ls_fleet *f)
         !grow((void **)&f->want_lane, sizeof *f->want_lane, old, cap) ||
         !grow((void **)&f->trickster, sizeof *f->trickster, old, cap) ||
         !grow((void **)&f->hold, sizeof *f->hold, old, cap) ||
+        !grow((void **)&f->origin, sizeof *f->origin, old, cap) ||
+        !grow((void **)&f->yield, sizeof *f->yield, old, cap) ||
+        !grow((void **)&f->dest, sizeof *f->dest, old, cap) ||
+        !grow((void **)&f->exit_look, sizeof *f->exit_look, old, cap) ||
         !grow((void **)&f->free_list, sizeof *f->free_list, old, cap))
         return LS_ERR_NOMEM;
     /* Hand out low handles first: push the new ones in reverse. */
@@ -80,6 +84,10 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32
     f->ghost_lane[h] = -1;
     f->want_lane[h] = -1;
     f->hold[h] = 0;
+    f->origin[h] = -1;
+    f->yield[h] = 0;
+    f->dest[h] = -1;
+    f->exit_look[h] = 0;
     /* Drawn only when lanes change, so that single-lane results keep their random sequence. */
     f->trickster[h] =
         w->sc.lane_change.enabled && gsl_rng_uniform(w->rng) < w->sc.lane_change.trick_share;
@@ -107,6 +115,10 @@ void ls_fleet_free(ls_fleet *f)
     ls_free(f->want_lane);
     ls_free(f->trickster);
     ls_free(f->hold);
+    ls_free(f->origin);
+    ls_free(f->yield);
+    ls_free(f->dest);
+    ls_free(f->exit_look);
     ls_free(f->free_list);
     memset(f, 0, sizeof *f);
 }

@@ -12,7 +12,7 @@ ls_status ls_friction_create(ls_world *w)
     int32_t seg = ls_round_cells(w->sc.friction.range_m / w->cell_m);
     w->seg_cells = seg < 1 ? 1 : seg;
     w->seg_count = (w->cells + w->seg_cells - 1) / w->seg_cells;
-    size_t n = (size_t)w->lanes * (size_t)w->seg_count;
+    size_t n = (size_t)w->all_lanes * (size_t)w->seg_count;
     w->seg_speed = ls_calloc(n, sizeof *w->seg_speed);
     w->seg_n = ls_calloc(n, sizeof *w->seg_n);
     w->seg_ref = ls_calloc(n, sizeof *w->seg_ref);
@@ -50,12 +50,31 @@ static inline float min_f(float a, float b)
     return a < b ? a : b;
 }
 
+/* The reference speed beside each on-ramp lane's acceleration lane: the rightmost mainline lane
+ * and the merging lane see each other there (a stopped merge queue slows the right lane: Traffic
+ * IV); elsewhere an on-ramp lane has nobody beside it. */
+static void ramp_references(ls_world *w, float gap)
+{
+    float *right = w->seg_ref + (size_t)(w->lanes - 1) * w->seg_count;
+    const float *right_speed = w->seg_speed + (size_t)(w->lanes - 1) * w->seg_count;
+    for (int l = w->lanes; l < w->all_lanes; l++) {
+        const ls_lane *ln = &w->lane[l];
+        float *ref = w->seg_ref + (size_t)l * w->seg_count;
+        const float *speed = w->seg_speed + (size_t)l * w->seg_count;
+        for (int32_t s = 0; s < w->seg_count; s++) ref[s] = INFINITY;
+        for (int32_t s = ln->zone_from / w->seg_cells; s <= (ln->zone_to - 1) / w->seg_cells; s++) {
+            ref[s] = right_speed[s] + gap;
+            right[s] = min_f(right[s], speed[s] + gap);
+        }
+    }
+}
+
 void ls_friction_tables(ls_world *w)
 {
-    size_t n = (size_t)w->lanes * (size_t)w->seg_count;
+    size_t n = (size_t)w->all_lanes * (size_t)w->seg_count;
     memset(w->seg_speed, 0, n * sizeof *w->seg_speed);
     memset(w->seg_n, 0, n * sizeof *w->seg_n);
-    for (int l = 0; l < w->lanes; l++)
+    for (int l = 0; l < w->all_lanes; l++)
         lane_segments(w, &w->lane[l], w->seg_speed + (size_t)l * w->seg_count,
                       w->seg_n + (size_t)l * w->seg_count);
     for (size_t k = 0; k < n; k++)
@@ -73,6 +92,7 @@ void ls_friction_tables(ls_world *w)
             ref[s] = r + gap;
         }
     }
+    ramp_references(w, gap);
 }
 
 /* The cap at an arbitrary front (one division; the per-step passes walk segments instead). */

@@ -48,7 +48,7 @@ static ls_status check_lane(const ls_world *w, int l, char *msg, size_t size)
 ls_status ls_world_check(const ls_world *w, char *msg, size_t size)
 {
     uint64_t inside = 0, waiting = 0;
-    for (int l = 0; l < w->lanes; l++) {
+    for (int l = 0; l < w->all_lanes; l++) {
         ls_status st = check_lane(w, l, msg, size);
         if (st != LS_OK) return st;
         const ls_lane *ln = &w->lane[l];
@@ -85,7 +85,7 @@ uint64_t ls_world_state_hash(const ls_world *w)
 {
     uint64_t h = UINT64_C(0xCBF29CE484222325);
     h = fnv(h, &w->step, sizeof w->step);
-    for (int l = 0; l < w->lanes; l++) {
+    for (int l = 0; l < w->all_lanes; l++) {
         const ls_lane *ln = &w->lane[l];
         int32_t n = ls_lane_count(ln);
         h = fnv(h, &n, sizeof n);

@@ -15,6 +15,14 @@ ls_status ls_lanechange_setup(ls_world *w)
     w->lc_lookahead = ls_round_cells(lc->lookahead_m / w->cell_m);
     w->trick_gap = ls_round_cells(lc->trick_gap_m / w->cell_m);
     w->lc_p_thr = ls_prob_threshold(lc->p_change);
+    for (int b = 0; b < w->block_count; b++) w->closed_lanes |= w->blocks[b].lanes;
+    /* Ta depends on the speed alone: one table instead of a square root per look. */
+    w->lc_ta = ls_calloc((size_t)w->max_vmax + 1, sizeof *w->lc_ta);
+    if (!w->lc_ta) return LS_ERR_NOMEM;
+    for (int v = 0; v <= w->max_vmax; v++)
+        w->lc_ta[v] = ls_lc_crossing_time(w, v * w->cell_m / w->dt_s);
+    int32_t yield = ls_round_cells(lc->coop_decel_mps2 * w->dt_s * w->dt_s / w->cell_m);
+    w->lc_yield = yield < 1 ? 1 : yield;
     return LS_OK;
 }
 
@@ -29,6 +37,8 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
     n->index = k;
     n->gap_ahead = n->gap_back = LS_FAR;
     n->v_ahead = n->v_back = n->a_back = n->vmax_back = 0;
+    n->back_handle = UINT32_MAX;
+    n->back_index = -1;
     if (count == 0) return;
     int32_t a = k, b = k - 1, wrap_a = 0, wrap_b = 0;
     if (a == ln->hi) a = w->ring ? ln->lo : -1, wrap_a = w->cells;
@@ -42,6 +52,8 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
         n->v_back = ln->speed[b];
         n->a_back = ln->accel[b];
         n->vmax_back = ln->vmax[b];
+        n->back_handle = ln->handle[b];
+        n->back_index = b;
     }
 }
 
@@ -76,6 +88,15 @@ static double follower_arrival(int32_t d, int32_t v0, int32_t a, int32_t vmax)
     return t1 + (d - d1) / vmax;
 }
 
+/* Tc for a follower that yields: it brakes at b (cells/step^2) from v0, so it reaches the
+ * merger d cells away only if it cannot stop first; then d = v0 t - b t^2 / 2. */
+static double yielding_arrival(int32_t d, int32_t v0, double b)
+{
+    if (d < 0) return 0;
+    if (v0 <= 0 || (double)v0 * v0 / (2 * b) < d) return INFINITY;
+    return (v0 - sqrt((double)v0 * v0 - 2 * b * d)) / b;
+}
+
 void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length, int32_t speed,
                     double urgency, int watching, const ls_neighbours *n, ls_lc_times *out)
 {
@@ -83,12 +104,18 @@ void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length
     double to_mps = w->cell_m / w->dt_s;
     double v = speed * to_mps, v_back = n->v_back * to_mps;
     double factor = 1.0 - urgency * (1.0 - lc->forced_factor);
-    out->ta = ls_lc_crossing_time(w, v);
+    out->ta = speed <= w->max_vmax ? w->lc_ta[speed] : ls_lc_crossing_time(w, v);
     out->tb =
         v_back > v ? (v_back - v) / (lc->lateral_accel_mps2 + lc->coop_decel_mps2) * factor : 0.0;
-    out->tc = n->gap_back >= LS_FAR
-                  ? INFINITY
-                  : follower_arrival(n->gap_back, n->v_back, n->a_back, n->vmax_back) * w->dt_s;
+    int yielding = n->back_handle != UINT32_MAX && LS_IS_REAL(n->back_handle) &&
+                   w->fleet.yield[n->back_handle] > 0;
+    double b_cells = lc->coop_decel_mps2 * w->dt_s * w->dt_s / w->cell_m;
+    if (n->gap_back >= LS_FAR)
+        out->tc = INFINITY;
+    else if (yielding && b_cells > 0)
+        out->tc = yielding_arrival(n->gap_back, n->v_back, b_cells) * w->dt_s;
+    else
+        out->tc = follower_arrival(n->gap_back, n->v_back, n->a_back, n->vmax_back) * w->dt_s;
     /* A driver who was already watching starts the moment the gap opens, which may fall between
      * two steps: credit the time since the target lane's leader passed (at most one step). */
     if (watching && n->v_ahead > 0 && n->gap_ahead < LS_FAR) {
@@ -130,20 +157,73 @@ static int lane_allowed(const ls_world *w, uint32_t h, int lane)
     return !m || (m >> lane & 1u);
 }
 
-/* Urgency of leaving the own lane: from 0 at `lookahead` before a closed stretch to 1 at it. */
-static double urgency(const ls_world *w, const lc_vehicle *v)
+/* Why a driver must change, how urgently (0 .. 1), and to which sides (bit 0 left, bit 1
+ * right). An on-ramp lane: merge left along the acceleration lane, the urgency growing to 1 at
+ * its end. A closed stretch ahead within lookahead: either side, urgency 1 - d / lookahead. An
+ * exit ahead within the driver's exit look-ahead and not in the rightmost lane: right, urgency
+ * 1 - d / look-ahead. The smallest urgency is kept above 0 so that the change counts as
+ * mandatory (tried every step, both mirrors). */
+typedef struct lc_need {
+    double urgency;
+    unsigned sides;
+} lc_need;
+
+/* How far before its exit a driver starts working right: its look-ahead for each lane it has
+ * to cross (a driver in the fast lane of four starts three times as early as one next to the
+ * right lane). */
+static int32_t exit_reach(const ls_world *w, const lc_vehicle *v)
 {
-    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc_lookahead);
-    if (d < 0) return 0.0;
-    return 1.0 - (double)d / (double)w->lc_lookahead;
+    int32_t lanes_to_cross = w->lanes - 1 - v->lane;
+    return w->fleet.exit_look[v->handle] * (lanes_to_cross > 1 ? lanes_to_cross : 1);
 }
 
-/* A target lane worth considering: exists, allowed, and not closed within the look-ahead. */
-static int usable(const ls_world *w, const lc_vehicle *v, int m)
+static lc_need need_of(const ls_world *w, const lc_vehicle *v)
 {
-    return m >= 0 && m < w->lanes && lane_allowed(w, v->handle, m) &&
-           ls_blockage_ahead(w, m, v->front, w->lc_lookahead) < 0 &&
-           !ls_blockage_covers(w, m, v->front - v->length + 1, v->front);
+    lc_need n = {0.0, 3u};
+    const ls_lane *ln = &w->lane[v->lane];
+    if (ln->ramp >= 0) {
+        if (v->front < ln->zone_from) return n;
+        double left = (double)(ln->zone_to - v->front), len = (double)(ln->zone_to - ln->zone_from);
+        n.urgency = fmax(1e-3, fmin(1.0, 1.0 - left / len));
+        n.sides = 1u;
+        return n;
+    }
+    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc_lookahead);
+    if (d >= 0) {
+        n.urgency = fmax(1e-3, 1.0 - (double)d / (double)w->lc_lookahead);
+        return n;
+    }
+    int dest = w->fleet.dest[v->handle];
+    if (dest >= 0 && v->lane < w->lanes - 1) {
+        int32_t to_exit = w->ramps[dest].at - v->front, look = exit_reach(w, v);
+        if (to_exit > 0 && to_exit <= look) {
+            n.urgency = fmax(1e-3, 1.0 - (double)to_exit / (double)look);
+            n.sides = 2u;
+        }
+    }
+    return n;
+}
+
+/* A driver bound for an exit does not move left for speed once the exit is within its reach
+ * from the lane it would move to (else it would find itself too far left, too close). */
+static int heading_for_exit(const ls_world *w, const lc_vehicle *v)
+{
+    int dest = w->fleet.dest[v->handle];
+    if (dest < 0) return 0;
+    int32_t to_exit = w->ramps[dest].at - v->front;
+    int32_t from_left = w->fleet.exit_look[v->handle] * (w->lanes - v->lane);
+    return to_exit > 0 && to_exit <= from_left;
+}
+
+/* The lane on a side worth considering: exists there, allowed for the type, and not closed
+ * within the look-ahead. */
+static int usable(const ls_world *w, const lc_vehicle *v, int side)
+{
+    int m = ls_lane_neighbour(w, v->lane, side, v->front);
+    if (m < 0 || !lane_allowed(w, v->handle, m)) return -1;
+    if (ls_blockage_ahead(w, m, v->front, w->lc_lookahead) >= 0) return -1;
+    if (ls_blockage_covers(w, m, v->front - v->length + 1, v->front)) return -1;
+    return m;
 }
 
 typedef struct lc_option {
@@ -153,10 +233,10 @@ typedef struct lc_option {
     ls_neighbours n;
 } lc_option;
 
-static void consider(const ls_world *w, const lc_vehicle *v, int m, lc_option *o)
+static void consider(const ls_world *w, const lc_vehicle *v, int m, int side, lc_option *o)
 {
     o->lane = m;
-    neighbours_at(w, m, v->front, v->length, v->cursor[m > v->lane], &o->n);
+    neighbours_at(w, m, v->front, v->length, v->cursor[side > 0], &o->n);
     o->cap = ls_friction_cap(w, m, v->front, v->vmax);
     int32_t own = expected_speed(v->speed, v->accel, v->cap, v->own_gap, v->own_v_ahead);
     o->gain = expected_speed(v->speed, v->accel, o->cap, o->n.gap_ahead, o->n.v_ahead) - own;
@@ -165,32 +245,45 @@ static void consider(const ls_world *w, const lc_vehicle *v, int m, lc_option *o
 /* Whether an option is worth taking. Mandatory (closed lane ahead): any usable neighbour.
  * Discretionary: at least min_gain faster; in Europe (keep_right) moving right needs only to
  * lose nothing. */
-static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o, double urg)
+static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o, int side,
+                     double urg)
 {
     if (urg > 0) return 1;
-    if (w->sc.lane_change.keep_right && o->lane > v->lane) return o->gain >= 0;
+    if (side < 0 && heading_for_exit(w, v)) return 0;
+    if (w->sc.lane_change.keep_right && side > 0) return o->gain >= 0;
     return o->gain >= w->lc_gain;
 }
 
-/* The lane a driver would move to, or -1. Mandatory (closed lane ahead): the qualifying
- * neighbour with the larger gain (a tie to the right). Discretionary: the driver checks one
+/* The lane a driver would move to, or -1. Mandatory: the qualifying neighbour on the sides the
+ * need allows with the larger gain (a tie to the right). Discretionary: the driver checks one
  * mirror per step, on a side drawn at random (a wall on that side means no change this step).
  * Looking both ways and taking the better side would give a lane with two neighbours a smaller
  * chance per side of losing a driver than an edge lane has, and equal lanes would not stay equal
  * (docs/validation.md, symmetry). */
-static int choose(ls_world *w, const lc_vehicle *v, double urg, lc_option *best)
+static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *best)
 {
     lc_option o[2];
-    int n = 0, pick = -1;
-    if (urg > 0) {
-        for (int side = -1; side <= 1; side += 2)
-            if (usable(w, v, v->lane + side)) consider(w, v, v->lane + side, &o[n++]);
-    } else {
-        int side = (ls_fastrng_next(&w->fast) >> 63) ? 1 : -1;
-        if (usable(w, v, v->lane + side)) consider(w, v, v->lane + side, &o[n++]);
+    int sides[2], n = 0, pick = -1;
+    if (need.urgency == 0) {
+        int side = (ls_fastrng_next(&w->fast) >> 63) ? 1 : -1; /* one mirror */
+        int m = usable(w, v, side);
+        if (m < 0) return -1;
+        consider(w, v, m, side, &o[0]);
+        if (!qualifies(w, v, &o[0], side, 0.0)) return -1;
+        *best = o[0];
+        return m;
+    }
+    for (int side = -1; side <= 1; side += 2) {
+        unsigned bit = side < 0 ? 1u : 2u;
+        int m = (need.sides & bit) ? usable(w, v, side) : -1;
+        if (m < 0) continue;
+        sides[n] = side;
+        consider(w, v, m, side, &o[n++]);
     }
     for (int i = 0; i < n; i++)
-        if (qualifies(w, v, &o[i], urg) && (pick < 0 || o[i].gain >= o[pick].gain)) pick = i;
+        if (qualifies(w, v, &o[i], sides[i], need.urgency) &&
+            (pick < 0 || o[i].gain >= o[pick].gain))
+            pick = i;
     if (pick < 0) return -1;
     *best = o[pick];
     return best->lane;
@@ -206,22 +299,51 @@ static int content(const ls_world *w, const lc_vehicle *v)
            expected_speed(v->speed, v->accel, v->cap, v->own_gap, v->own_v_ahead) >= v->vmax;
 }
 
-static ls_status decide(ls_world *w, lc_vehicle *v)
+static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
 {
     ls_fleet *f = &w->fleet;
-    double urg = urgency(w, v);
-    if (urg == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr)) {
+    lc_need need = need_of(w, v);
+    double urg = need.urgency;
+    if (urg == 0 &&
+        (content(w, v) || (!coin_drawn && (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr))) {
         f->want_lane[v->handle] = -1;
         return LS_OK;
     }
     lc_option o;
-    int target = choose(w, v, urg, &o);
+    int target = choose(w, v, need, &o);
     int watching = target >= 0 && f->want_lane[v->handle] == target;
     f->want_lane[v->handle] = (int8_t)target;
     if (target < 0) return LS_OK;
     ls_lc_times t;
     ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, &o.n, &t);
     if (!t.accept) {
+        /* Cooperation: a driver who must get in soon (urgency >= 0.5: the second half of an
+         * acceleration lane or of the approach to a closure or an exit) and has room beside it
+         * (only the timing is wrong; asking when there is no room would stop the lane for
+         * nothing) makes the follower in the target lane yield, braking at b for two steps:
+         * while it yields, its Tc is that of a braking car (ls_lc_evaluate), so a merger that
+         * came to a stop can get in: without it, Ta(0) + Tb of 10-20 s against a follower
+         * pulling away from a standstill locks the merge up instead of zipping. */
+        uint32_t fh = o.n.back_handle;
+        int room = o.n.gap_ahead >= 0 && o.n.gap_back >= 0; /* only the timing is wrong */
+        if (urg > 0 && !room) {
+            /* The spot beside is taken by a car alongside: a driver who must get over drops
+             * behind it (one cell/step slower than it) rather than ride beside it to the end. */
+            int32_t beside = o.n.gap_back < 0 ? o.n.v_back : o.n.v_ahead;
+            ls_lane *own = &w->lane[v->lane];
+            int32_t slower = beside > 0 ? beside - 1 : 0;
+            if (slower < own->vcap[v->index]) own->vcap[v->index] = (uint16_t)slower;
+        }
+        if (urg >= 0.5 && room && fh != UINT32_MAX && LS_IS_REAL(fh)) {
+            f->yield[fh] = 2;
+            /* At once, in this step's move too: otherwise the follower drives into the very
+             * gap it is yielding (in stop-and-go traffic, that is every gap). */
+            ls_lane *tl = &w->lane[target];
+            int32_t k = o.n.back_index;
+            int32_t slower = (int32_t)tl->speed[k] - w->lc_yield;
+            slower = slower > 0 ? slower : 0;
+            if (slower < tl->vcap[k]) tl->vcap[k] = (uint16_t)slower;
+        }
         /* The speed trick: refused only because of Tb, drop back to gain speed in a gap. */
         if (f->trickster[v->handle] && f->hold[v->handle] == 0 && t.ta < t.tc && t.tb > 0)
             f->hold[v->handle] = (int16_t)(10.0 / w->dt_s + 1);
@@ -244,7 +366,7 @@ static ls_status decide(ls_world *w, lc_vehicle *v)
  * of a lane are visited in order, so each cursor only moves forward (one pass per lane pair). */
 static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
 {
-    if (lane < 0 || lane >= w->lanes) return 0;
+    if (lane < 0) return k;
     const ls_lane *ln = &w->lane[lane];
     if (k < ln->lo) k = ln->lo;
     while (k < ln->hi && ln->front[k] < x) k++;
@@ -255,7 +377,10 @@ static ls_status decide_lane(ls_world *w, int l)
 {
     const ls_lane *ln = &w->lane[l];
     int32_t cursor[2] = {0, 0};
-    int skip_content = !w->sc.lane_change.keep_right && w->block_count == 0;
+    /* Drivers with nothing to gain and no obligation (no closure in this lane, no exit to
+     * take, not on an on-ramp) are skipped at the cost of one comparison. */
+    int skip_content =
+        !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
     for (int32_t i = ln->lo; i < ln->hi; i++) {
         uint32_t h = ln->handle[i];
         int32_t a = i + 1, wrap = 0;
@@ -264,14 +389,20 @@ static ls_status decide_lane(ls_world *w, int l)
             a >= 0 && a != i ? ln->front[a] + wrap - ln->length[a] - ln->front[i] : LS_FAR;
         int32_t v_ahead = a >= 0 && a != i ? ln->speed[a] : 0;
         /* The common case first: nothing to gain (see content()), no closure anywhere. */
-        if (skip_content &&
+        if (skip_content && (!LS_IS_REAL(h) || w->fleet.dest[h] < 0) &&
             expected_speed(ln->speed[i], ln->accel[i], ln->vcap[i], gap, v_ahead) >= ln->vmax[i]) {
             if (LS_IS_REAL(h) && w->fleet.want_lane[h] >= 0) w->fleet.want_lane[h] = -1;
             continue;
         }
         if (!LS_IS_REAL(h) || w->fleet.ghost_lane[h] >= 0) continue; /* still crossing */
-        cursor[0] = advance(w, l - 1, cursor[0], ln->front[i]);
-        cursor[1] = advance(w, l + 1, cursor[1], ln->front[i]);
+        /* No obligation: the p_change coin first, before any look at the neighbours. */
+        if (skip_content && w->fleet.dest[h] < 0 &&
+            (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr) {
+            w->fleet.want_lane[h] = -1;
+            continue;
+        }
+        cursor[0] = advance(w, ls_lane_neighbour(w, l, -1, ln->front[i]), cursor[0], ln->front[i]);
+        cursor[1] = advance(w, ls_lane_neighbour(w, l, +1, ln->front[i]), cursor[1], ln->front[i]);
         lc_vehicle v = {l,
                         i,
                         ln->front[i],
@@ -284,7 +415,7 @@ static ls_status decide_lane(ls_world *w, int l)
                         ln->vcap[i],
                         h,
                         {cursor[0], cursor[1]}};
-        ls_status st = decide(w, &v);
+        ls_status st = decide(w, &v, skip_content && w->fleet.dest[h] < 0);
         if (st != LS_OK) return st;
     }
     return LS_OK;
@@ -342,13 +473,14 @@ static ls_status apply(ls_world *w, const ls_change *c)
     f->want_lane[c->handle] = -1;
     f->hold[c->handle] = 0;
     if (w->step >= w->warmup_steps) dst->lane_changes++;
+    if (src->ramp >= 0) ls_ramps_merged(w, c->from, c->front);
     return start_crossing(w, c, i);
 }
 
 ls_status ls_lanechange_step(ls_world *w)
 {
     w->change_count = 0;
-    for (int l = 0; l < w->lanes; l++) {
+    for (int l = 0; l < w->all_lanes; l++) {
         ls_status st = decide_lane(w, l);
         if (st != LS_OK) return st;
     }
@@ -364,7 +496,7 @@ ls_status ls_lanechange_step(ls_world *w)
 
 void ls_lanechange_caps(ls_world *w)
 {
-    for (int l = 0; l < w->lanes; l++) {
+    for (int l = 0; l < w->all_lanes; l++) {
         ls_lane *ln = &w->lane[l];
         int32_t seg = 0, seg_end = w->seg_cells;
         for (int32_t i = ln->lo; i < ln->hi; i++) {
@@ -374,6 +506,8 @@ void ls_lanechange_caps(ls_world *w)
                 continue;
             }
             uint16_t cap = ln->vmax[i];
+            if (w->cell_limit && w->cell_limit[ln->front[i]] < cap)
+                cap = w->cell_limit[ln->front[i]];
             if (w->seg_ref) {
                 while (ln->front[i] >= seg_end && seg + 1 < w->seg_count)
                     seg++, seg_end += w->seg_cells;
@@ -391,6 +525,12 @@ void ls_lanechange_caps(ls_world *w)
                 } else {
                     w->fleet.hold[h] = 0;
                 }
+            }
+            if (w->fleet.yield[h] > 0) {
+                /* Yielding to a merging driver: brake at coop_decel this step. */
+                int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
+                if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
+                w->fleet.yield[h]--;
             }
             ln->vcap[i] = cap;
         }

@@ -12,6 +12,8 @@ typedef struct ls_neighbours {
     int32_t gap_ahead, gap_back; /* cells; negative: the body would overlap */
     int32_t v_ahead, v_back;     /* cells/step */
     int32_t a_back, vmax_back;   /* the follower's acceleration (cells/step^2) and vmax */
+    uint32_t back_handle;        /* the follower's handle (UINT32_MAX: none) */
+    int32_t back_index;          /* the follower's index in the lane's arrays (-1: none) */
 } ls_neighbours;
 
 void ls_lc_neighbours(const ls_world *w, int lane, int32_t front, int32_t length, ls_neighbours *n);

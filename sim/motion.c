@@ -70,27 +70,6 @@ uint64_t ls_motion_lane(ls_world *w, ls_lane *ln)
     }
 }
 
-static ls_status record_trip(ls_world *w, uint32_t h, int lane)
-{
-    if (ls_grow((void **)&w->trips, &w->trip_cap, w->trip_count, sizeof *w->trips, 256) != 0)
-        return LS_ERR_NOMEM;
-    const ls_fleet *f = &w->fleet;
-    ls_trip *t = &w->trips[w->trip_count++];
-    t->id = f->id[h];
-    t->type = f->type[h];
-    t->entry_lane = f->entry_lane[h];
-    t->exit_lane = lane;
-    t->arrival_s = f->arrival_s[h];
-    t->entry_s = (double)f->entry_step[h] * w->dt_s;
-    t->exit_s = (double)(w->step + 1) * w->dt_s;
-    t->lane_changes = f->lane_changes[h];
-    if (w->step >= w->warmup_steps) {
-        w->trips_measured++;
-        w->travel_time_sum += t->exit_s - t->entry_s;
-    }
-    return LS_OK;
-}
-
 /* After the move: on an open road the vehicles whose front passed the end leave (each one a
  * trip); on a ring they wrap round, from the front of the deque to its rear, which keeps the
  * order because the wrapped fronts are behind the rearmost vehicle's new rear. */
@@ -108,7 +87,7 @@ ls_status ls_motion_boundary(ls_world *w, int lane_index)
             continue;
         }
         if (!w->ring) {
-            ls_status st = record_trip(w, h, lane_index);
+            ls_status st = ls_trip_record(w, h, lane_index);
             if (st != LS_OK) return st;
             ln->hi--;
             w->fleet.lane[h] = -1;

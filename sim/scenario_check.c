@@ -278,6 +278,108 @@ static void check_blockages(ls_decoder *d)
     }
 }
 
+/* A position that must lie on the road: [0, length) or, with `upto`, (0, length]. */
+static void check_on_road(ls_decoder *d, const ls_node *list, int i, const char *key,
+                          const char *noun, double x, int upto)
+{
+    double len = d->s->road.length_m;
+    if (!clean(d, "road.length", NULL) || (upto ? x <= len : x < len)) return;
+    char a[32], path[80];
+    snprintf(path, sizeof path, "%s[%d].%s", noun, i, key);
+    expect(d, item_key(list, i, key), ls_node_item(list, (size_t)i), path, x,
+           upto ? "a length up to %s m (the road length)"
+                : "a length from 0 to below %s m (the road length)",
+           ls_num(len, a, 32));
+}
+
+static void check_ramp_mix(ls_decoder *d, const ls_node *list, int i)
+{
+    const ls_ramp_def *r = &d->s->ramps[i];
+    char path[80];
+    snprintf(path, sizeof path, "ramps[%d].vehicle_shares", i);
+    const ls_node *n = item_key(list, i, "vehicle_shares");
+    if (r->mix_count == 0 || !clean(d, "vehicles", path)) return;
+    if (r->mix_count != d->s->vehicle_type_count) {
+        ls_decoder_report(d, n, path, "expected %d shares (one per vehicle type), got %d",
+                          d->s->vehicle_type_count, r->mix_count);
+        return;
+    }
+    double sum = 0;
+    for (int k = 0; k < r->mix_count; k++) sum += r->mix[k];
+    if (fabs(sum - 1) > SUM_TOLERANCE) {
+        char a[32];
+        ls_decoder_report(d, n, path, "expected shares that sum to 1, got a sum of %s",
+                          ls_num(sum, a, 32));
+    }
+}
+
+static void check_ramps(ls_decoder *d)
+{
+    const ls_node *list = section(d, "ramps");
+    char path[64];
+    for (int i = 0; i < d->s->ramp_count; i++) {
+        const ls_ramp_def *r = &d->s->ramps[i];
+        snprintf(path, sizeof path, "ramps[%d]", i);
+        if (!clean(d, path, NULL)) continue;
+        if (d->s->road.ring && clean(d, "road.ring", NULL)) {
+            ls_decoder_report(d, ls_node_item(list, (size_t)i), path,
+                              "expected no ramps on a ring road (it has no entry or exit)");
+            continue;
+        }
+        check_on_road(d, list, i, "at", "ramps", r->at_m, 0);
+        if (r->kind == LS_RAMP_ON) {
+            check_on_road(d, list, i, "length", "ramps", r->at_m + r->length_m, 1);
+            check_ramp_mix(d, list, i);
+        }
+    }
+}
+
+static void check_speed_zones(ls_decoder *d)
+{
+    const ls_node *list = section(d, "speed_limits");
+    char a[32], path[64];
+    for (int i = 0; i < d->s->speed_zone_count; i++) {
+        const ls_speed_zone_def *z = &d->s->speed_zones[i];
+        snprintf(path, sizeof path, "speed_limits[%d]", i);
+        if (!clean(d, path, NULL)) continue;
+        check_on_road(d, list, i, "from", "speed_limits", z->from_m, 0);
+        if (z->to_m <= z->from_m) {
+            snprintf(path, sizeof path, "speed_limits[%d].to", i);
+            expect(d, item_key(list, i, "to"), NULL, path, z->to_m, "a length above %s m (from)",
+                   ls_num(z->from_m, a, 32));
+        }
+    }
+}
+
+static void check_lane_ends(ls_decoder *d, const char *noun, const ls_lane_end_def *e, int n)
+{
+    const ls_node *list = section(d, noun);
+    char path[64];
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s[%d]", noun, i);
+        if (!clean(d, path, NULL)) continue;
+        if (d->s->road.ring && clean(d, "road.ring", NULL))
+            ls_decoder_report(d, ls_node_item(list, (size_t)i), path,
+                              "expected no lane drops or adds on a ring road");
+        else
+            check_on_road(d, list, i, "at", noun, e[i].at_m, 0);
+        if (clean(d, "road.lanes", NULL) && e[i].lane > d->s->road.lanes) {
+            snprintf(path, sizeof path, "%s[%d].lane", noun, i);
+            expect(d, item_key(list, i, "lane"), NULL, path, e[i].lane,
+                   "an integer from 1 to %d (road.lanes)", d->s->road.lanes);
+        }
+    }
+}
+
+static void check_field(ls_decoder *d)
+{
+    char a[32];
+    if (clean(d, "model.dt", "field.period") && d->s->field.period_s < d->s->model.dt_s)
+        expect(d, key(d, "field", "period"), key(d, "model", "dt"), "field.period",
+               d->s->field.period_s, "a time of at least %s s (model.dt)",
+               ls_num(d->s->model.dt_s, a, 32));
+}
+
 static void check_simulation(ls_decoder *d)
 {
     const ls_simulation_def *sim = &d->s->simulation;
@@ -307,5 +409,10 @@ void ls_check_scenario(ls_decoder *d)
     check_density(d);
     check_detectors(d);
     check_blockages(d);
+    check_ramps(d);
+    check_speed_zones(d);
+    check_lane_ends(d, "lane_drops", d->s->lane_drops, d->s->lane_drop_count);
+    check_lane_ends(d, "lane_adds", d->s->lane_adds, d->s->lane_add_count);
+    check_field(d);
     check_simulation(d);
 }

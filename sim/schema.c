@@ -9,6 +9,7 @@
 /* Enums are read and written as int. */
 _Static_assert(sizeof(ls_rule) == sizeof(int), "ls_rule is stored as int");
 _Static_assert(sizeof(ls_arrivals) == sizeof(int), "ls_arrivals is stored as int");
+_Static_assert(sizeof(ls_ramp_kind) == sizeof(int), "ls_ramp_kind is stored as int");
 
 #define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
 #define OPEN_MIN  LS_F_MIN_OPEN
@@ -23,6 +24,7 @@ _Static_assert(sizeof(ls_arrivals) == sizeof(int), "ls_arrivals is stored as int
 
 static const char *const RULES[] = {"nasch", "vdr", "newell", NULL};
 static const char *const ARRIVALS[] = {"poisson", "regular", NULL};
+static const char *const RAMP_KINDS[] = {"on", "off", NULL};
 
 static const ls_field MODEL[] = {
     NUMBER("cell_length", LS_UNIT_LENGTH, OPEN_MIN, 0.1, 100, 1.5, ls_model_def, cell_length_m,
@@ -191,6 +193,10 @@ static const ls_field LANE_CHANGE[] = {
            "share of drivers who open a gap ahead to gain speed before merging"),
     NUMBER("trick_gap", LS_UNIT_LENGTH, 0, 0, 200, 30, ls_lane_change_def, trick_gap_m,
            "the extra gap those drivers open"),
+    NUMBER("exit_lookahead", LS_UNIT_LENGTH, OPEN_MIN, 0, 20000, 1500, ls_lane_change_def,
+           exit_lookahead_m, "distance before its exit at which a driver starts working right"),
+    NUMBER("exit_lookahead_dev", LS_UNIT_LENGTH, 0, 0, 10000, 500, ls_lane_change_def,
+           exit_lookahead_dev_m, "standard deviation of that distance across drivers"),
 };
 
 static const ls_field FRICTION[] = {
@@ -220,6 +226,78 @@ static const ls_field BLOCKAGE[] = {
            "time they reopen (default: never), after start"),
 };
 
+static const ls_field RAMP[] = {
+    {.name = "name",
+     .kind = LS_FIELD_STRING,
+     .flags = LS_F_REQUIRED | LS_F_UNIQUE | LS_F_NONEMPTY,
+     .def_text = "",
+     .offset = offsetof(ls_ramp_def, name),
+     .aux = LS_NAME_MAX,
+     .doc = "name of the ramp, unique"},
+    {.name = "kind",
+     .kind = LS_FIELD_ENUM,
+     .flags = LS_F_REQUIRED,
+     .names = RAMP_KINDS,
+     .def = LS_RAMP_ON,
+     .offset = offsetof(ls_ramp_def, kind),
+     .doc = "on | off"},
+    NUMBER("at", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_ramp_def, at_m,
+           "on: start of the acceleration lane; off: the diverge point"),
+    NUMBER("length", LS_UNIT_LENGTH, OPEN_MIN, 0, 5000, 250, ls_ramp_def, length_m,
+           "on: length of the acceleration lane"),
+    NUMBER("approach", LS_UNIT_LENGTH, 0, 0, 5000, 150, ls_ramp_def, approach_m,
+           "on: ramp road before the gore, where its traffic appears"),
+    {.name = "flow",
+     .kind = LS_FIELD_PROFILE,
+     .unit = LS_UNIT_FLOW,
+     .min = 1,
+     .max = LS_MAX_PROFILE,
+     .def = 1,
+     .offset = offsetof(ls_ramp_def, flow),
+     .sub = &POINT_SCHEMA,
+     .doc = "on: veh/h entering from the ramp: a number, or [{t, flow}, ...]"},
+    {.name = "vehicle_shares",
+     .kind = LS_FIELD_SPLIT,
+     .min = 0,
+     .max = 1,
+     .offset = offsetof(ls_ramp_def, mix),
+     .aux = offsetof(ls_ramp_def, mix_count),
+     .doc = "on: shares of the vehicle types, in the order of `vehicles`; [] = their own"},
+    NUMBER("share", LS_UNIT_NONE, 0, 0, 1, 0, ls_ramp_def, share,
+           "off: fraction of the traffic passing the exit that takes it"),
+};
+
+static const ls_field SPEED_ZONE[] = {
+    NUMBER("from", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_speed_zone_def, from_m,
+           "start of the stretch"),
+    NUMBER("to", LS_UNIT_LENGTH, LS_F_REQUIRED, 0, INFINITY, 0, ls_speed_zone_def, to_m,
+           "end of the stretch, after from"),
+    NUMBER("limit", LS_UNIT_SPEED, LS_F_REQUIRED | OPEN_MIN, 0, 400, 0, ls_speed_zone_def,
+           limit_kmh, "speed limit on the stretch"),
+};
+
+static const ls_field LANE_END[] = {
+    {.name = "lane",
+     .kind = LS_FIELD_INT,
+     .flags = LS_F_REQUIRED,
+     .min = 1,
+     .max = LS_MAX_LANES,
+     .def = 1,
+     .offset = offsetof(ls_lane_end_def, lane),
+     .doc = "the lane, 1 .. road.lanes"},
+    NUMBER("at", LS_UNIT_LENGTH, LS_F_REQUIRED | OPEN_MIN, 0, INFINITY, 0, ls_lane_end_def, at_m,
+           "where the lane ends (lane_drops) or begins (lane_adds)"),
+};
+
+static const ls_field FIELD[] = {
+    NUMBER("segment", LS_UNIT_LENGTH, 0, 10, 10000, 100, ls_field_def, segment_m,
+           "length of the space-time grid's segments"),
+    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, INFINITY, 60, ls_field_def, period_s,
+           "length of its periods, at least model.dt"),
+    NUMBER("queue_speed", LS_UNIT_SPEED, OPEN_MIN, 0, 400, 40, ls_field_def, queue_speed_kmh,
+           "a segment slower than this counts as queued"),
+};
+
 static const ls_field SIMULATION[] = {
     NUMBER("duration", LS_UNIT_TIME, OPEN_MIN, 0, 1e9, 3600, ls_simulation_def, duration_s,
            "simulated time"),
@@ -247,6 +325,12 @@ static const ls_schema LANE_CHANGE_SCHEMA = {NULL, LANE_CHANGE, COUNT(LANE_CHANG
 static const ls_schema FRICTION_SCHEMA = {NULL, FRICTION, COUNT(FRICTION), 0};
 static const ls_schema BLOCKAGE_SCHEMA = {"blockages", BLOCKAGE, COUNT(BLOCKAGE),
                                           sizeof(ls_blockage_def)};
+static const ls_schema RAMP_SCHEMA = {"ramps", RAMP, COUNT(RAMP), sizeof(ls_ramp_def)};
+static const ls_schema SPEED_ZONE_SCHEMA = {"speed limits", SPEED_ZONE, COUNT(SPEED_ZONE),
+                                            sizeof(ls_speed_zone_def)};
+static const ls_schema LANE_END_SCHEMA = {"lane ends", LANE_END, COUNT(LANE_END),
+                                          sizeof(ls_lane_end_def)};
+static const ls_schema FIELD_SCHEMA = {NULL, FIELD, COUNT(FIELD), 0};
 
 static const ls_field ROOT[] = {
     {.name = "name",
@@ -318,6 +402,47 @@ static const ls_field ROOT[] = {
      .aux = offsetof(ls_scenario, blockage_count),
      .sub = &BLOCKAGE_SCHEMA,
      .doc = "incidents and work zones: lanes closed over a stretch and a time window"},
+    {.name = "ramps",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_RAMPS,
+     .def = 0,
+     .offset = offsetof(ls_scenario, ramps),
+     .aux = offsetof(ls_scenario, ramp_count),
+     .sub = &RAMP_SCHEMA,
+     .doc = "on-ramps and off-ramps, on the right"},
+    {.name = "speed_limits",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_SPEED_ZONES,
+     .def = 0,
+     .offset = offsetof(ls_scenario, speed_zones),
+     .aux = offsetof(ls_scenario, speed_zone_count),
+     .sub = &SPEED_ZONE_SCHEMA,
+     .doc = "stretches with their own speed limit"},
+    {.name = "lane_drops",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_LANE_ENDS,
+     .def = 0,
+     .offset = offsetof(ls_scenario, lane_drops),
+     .aux = offsetof(ls_scenario, lane_drop_count),
+     .sub = &LANE_END_SCHEMA,
+     .doc = "lanes that end: their traffic must merge"},
+    {.name = "lane_adds",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_LANE_ENDS,
+     .def = 0,
+     .offset = offsetof(ls_scenario, lane_adds),
+     .aux = offsetof(ls_scenario, lane_add_count),
+     .sub = &LANE_END_SCHEMA,
+     .doc = "lanes that begin along the road"},
+    {.name = "field",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, field),
+     .sub = &FIELD_SCHEMA,
+     .doc = "the space-time speed field and queue lengths"},
     {.name = "simulation",
      .kind = LS_FIELD_SECTION,
      .offset = offsetof(ls_scenario, simulation),

@@ -98,6 +98,10 @@ static ls_status setup_grid(ls_world *w, ls_diags *d)
             return LS_ERR_LIMIT;
         }
     }
+    ls_blockages_create(w);
+    ls_status gst = ls_geometry_create(w, d);
+    if (gst != LS_OK) return gst;
+    for (int r = 0; r < s->ramp_count; r++) w->has_exits |= s->ramps[r].kind == LS_RAMP_OFF;
     w->p_thr = ls_prob_threshold(w->rule == LS_RULE_NEWELL ? 0 : s->model.p_slow);
     w->p_start_thr = ls_prob_threshold(s->model.p_slow_start);
     return LS_OK;
@@ -114,9 +118,11 @@ static ls_status setup_state(ls_world *w, ls_diags *d)
     ls_status st = ls_detectors_create(w);
     if (st == LS_OK) st = ls_friction_create(w);
     if (st == LS_OK) st = ls_lanechange_setup(w);
+    if (st == LS_OK) st = ls_field_create(w);
     if (st != LS_OK) return st;
-    ls_blockages_create(w);
-    w->caps_on = w->sc.lane_change.enabled || w->sc.friction.enabled;
+    w->caps_on = w->sc.lane_change.enabled || w->sc.friction.enabled || w->cell_limit != NULL;
+    for (int l = w->lanes; l < w->all_lanes; l++)
+        if ((st = ls_lane_reserve(&w->lane[l], 16, 64)) != LS_OK) return st;
     double per_cell =
         w->sc.initial.per_km ? w->sc.initial.density * w->cell_m / 1000.0 : w->sc.initial.density;
     int32_t expect = (int32_t)(per_cell * w->cells + 1);
@@ -153,7 +159,7 @@ ls_status ls_world_create(const ls_scenario *s, ls_world **out, ls_diags *diags)
 void ls_world_destroy(ls_world *w)
 {
     if (!w) return;
-    for (int l = 0; l < LS_MAX_LANES; l++) ls_lane_free(&w->lane[l]);
+    for (int l = 0; l < LS_MAX_ALL_LANES; l++) ls_lane_free(&w->lane[l]);
     ls_fleet_free(&w->fleet);
     if (w->rng) gsl_rng_free(w->rng);
     ls_free(w->loops);
@@ -164,6 +170,12 @@ void ls_world_destroy(ls_world *w)
     ls_free(w->seg_speed);
     ls_free(w->seg_n);
     ls_free(w->seg_ref);
+    ls_free(w->cell_limit);
+    ls_free(w->lc_ta);
+    ls_free(w->field_speed);
+    ls_free(w->field_count);
+    ls_free(w->field_records);
+    ls_free(w->queue_records);
     ls_free(w);
 }
 
@@ -185,7 +197,7 @@ static ls_status before_move(ls_world *w)
 static void count_step(ls_world *w)
 {
     int measured = w->step >= w->warmup_steps;
-    for (int l = 0; l < w->lanes; l++) {
+    for (int l = 0; l < w->all_lanes; l++) {
         ls_lane *ln = &w->lane[l];
         uint64_t n = (uint64_t)(ls_lane_count(ln) - ln->ghosts - ln->obstacles);
         w->vehicle_updates += n;
@@ -203,17 +215,22 @@ static void count_step(ls_world *w)
 ls_status ls_world_step(ls_world *w)
 {
     ls_status st = before_move(w);
-    for (int l = 0; l < w->lanes && st == LS_OK; l++)
+    for (int l = 0; l < w->all_lanes && st == LS_OK; l++)
         w->lane[l].step_speed = ls_motion_lane(w, &w->lane[l]);
     if (st == LS_OK && w->crossing_count) st = ls_crossings_reconcile(w);
     if (st == LS_OK) count_step(w);
-    for (int l = 0; l < w->lanes && st == LS_OK; l++) {
+    for (int l = 0; l < w->all_lanes && st == LS_OK; l++) {
         st = ls_demand_insert_lane(w, l);
-        if (st == LS_OK && w->loop_count) st = ls_detectors_observe(w, l);
-        if (st == LS_OK) st = ls_motion_boundary(w, l);
+        if (st == LS_OK && w->loop_count && l < w->lanes) st = ls_detectors_observe(w, l);
     }
+    if (st == LS_OK && w->has_exits) st = ls_ramps_exits(w);
+    for (int l = 0; l < w->all_lanes && st == LS_OK; l++) st = ls_motion_boundary(w, l);
     if (st == LS_OK && w->crossing_count) ls_crossings_after_boundary(w);
     if (st == LS_OK && w->loop_count) st = ls_detectors_close_periods(w);
+    if (st == LS_OK && w->field_on) {
+        ls_field_observe(w);
+        st = ls_field_close_period(w);
+    }
     if (st != LS_OK) return st;
     w->step++;
 #ifdef LS_CHECK_INVARIANTS
@@ -225,11 +242,10 @@ ls_status ls_world_step(ls_world *w)
 
 ls_world_info ls_world_get_info(const ls_world *w)
 {
-    ls_world_info info = {w->lanes,     w->cells,       w->cell_m,      w->dt_s,
-                          w->ring != 0, w->total_steps, w->warmup_steps};
+    ls_world_info info = {w->lanes,     w->all_lanes - w->lanes, w->cells,       w->cell_m, w->dt_s,
+                          w->ring != 0, w->total_steps,          w->warmup_steps};
     return info;
 }
-
 int64_t ls_world_step_index(const ls_world *w)
 {
     return w->step;
@@ -248,7 +264,7 @@ bool ls_world_done(const ls_world *w)
 ls_lane_state ls_world_lane(const ls_world *w, int lane_index)
 {
     ls_lane_state s = {0};
-    if (lane_index < 0 || lane_index >= w->lanes) return s;
+    if (lane_index < 0 || lane_index >= w->all_lanes) return s;
     const ls_lane *ln = &w->lane[lane_index];
     s.count = ls_lane_count(ln);
     s.front = ln->front + ln->lo;
@@ -298,7 +314,7 @@ uint64_t ls_world_vehicle_updates(const ls_world *w)
 ls_lane_stats ls_world_lane_stats(const ls_world *w, int lane_index)
 {
     ls_lane_stats s = {0};
-    if (lane_index < 0 || lane_index >= w->lanes) return s;
+    if (lane_index < 0 || lane_index >= w->all_lanes) return s;
     const ls_lane *ln = &w->lane[lane_index];
     int64_t steps = w->step - w->warmup_steps;
     if (steps <= 0) return s;
@@ -324,20 +340,6 @@ const ls_trip *ls_world_trips(const ls_world *w, size_t *count)
 void ls_world_clear_trips(ls_world *w)
 {
     w->trip_count = 0;
-}
-
-const char *ls_trip_origin_name(const ls_world *w, const ls_trip *t)
-{
-    (void)w;
-    (void)t;
-    return "mainline";
-}
-
-const char *ls_trip_destination_name(const ls_world *w, const ls_trip *t)
-{
-    (void)w;
-    (void)t;
-    return "end";
 }
 
 uint64_t ls_world_trip_count(const ls_world *w)

@@ -24,6 +24,11 @@ typedef struct ls_lane {
     uint32_t *handle; /* fleet index */
     int32_t lo, hi, cap;
 
+    int32_t entry_cell; /* where its traffic enters: 0, or the start of an on-ramp's approach */
+    int32_t zone_from;  /* on-ramp lanes: the acceleration lane's cells [zone_from, zone_to), */
+    int32_t zone_to;    /*   the only stretch from which they may merge into the mainline */
+    int8_t ramp;        /* on-ramp index for an on-ramp lane, -1 for a mainline lane */
+
     uint32_t *queue; /* entry queue (FIFO ring buffer of handles) */
     int32_t q_head, q_count, q_cap;
     double regular_credit; /* regular arrivals: vehicles owed but not yet generated */
@@ -52,7 +57,11 @@ typedef struct ls_fleet {
     int8_t *ghost_lane; /* lane of its second copy while crossing, -1 otherwise */
     int8_t *want_lane;  /* lane it wanted to change into last step, -1 none (gap-opening credit) */
     uint8_t *trickster; /* 1: uses the speed trick */
+    int8_t *origin;     /* on-ramp index it came from, -1 for the mainline entry */
+    int8_t *dest;       /* off-ramp index it is bound for, -1 for the end of the road */
+    int32_t *exit_look; /* cells before its exit at which it starts working right */
     int16_t *hold;      /* steps left of holding back to open a gap (speed trick) */
+    int8_t *yield;      /* steps left of braking for a merging driver (cooperation) */
     uint32_t *free_list;
     uint32_t free_count;
     uint32_t cap;     /* handles allocated */
@@ -91,6 +100,21 @@ typedef struct ls_change {
     int16_t steps; /* ghost lifetime, steps */
 } ls_change;
 
+#define LS_MAX_ALL_LANES (LS_MAX_LANES + LS_MAX_RAMPS) /* mainline lanes, then on-ramp lanes */
+#define LS_MAX_BLOCKS    (LS_MAX_BLOCKAGES + 2 * LS_MAX_LANE_ENDS + LS_MAX_RAMPS)
+
+/* Per-ramp observations. */
+typedef struct ls_ramp_state {
+    int lane;                /* on: its lane index */
+    int32_t at;              /* off: the diverge cell */
+    uint64_t merges;         /* on: vehicles that merged into the mainline */
+    double merge_pos_sum;    /* on: sum of merge positions, m from the start of the acc. lane */
+    uint64_t merge_bins[10]; /* on: merges per tenth of the acceleration lane */
+    uint64_t max_waiting;    /* on: the longest entry queue seen */
+    uint64_t exited;         /* off: vehicles that took the exit */
+    uint64_t missed;         /* off: vehicles bound for it that passed it in another lane */
+} ls_ramp_state;
+
 /* The live state of one blockage in one lane. */
 typedef struct ls_block {
     int32_t from, to;            /* cells [from, to) */
@@ -120,7 +144,8 @@ struct ls_world {
     uint16_t type_accel[LS_MAX_VEHICLE_TYPES];
     double type_cdf[LS_MAX_VEHICLE_TYPES]; /* cumulative shares */
 
-    ls_lane lane[LS_MAX_LANES];
+    int all_lanes; /* mainline lanes + on-ramp lanes */
+    ls_lane lane[LS_MAX_ALL_LANES];
     ls_fleet fleet;
     gsl_rng *rng;    /* arrivals, vehicle types, desired speeds, initial positions */
     ls_fastrng fast; /* random slowdown in the hot loop */
@@ -138,13 +163,17 @@ struct ls_world {
     ls_counts counts;
     uint64_t vehicle_updates; /* sum over steps of vehicles moved */
 
-    int caps_on; /* lane changes or friction: lanes carry a per-step speed cap */
+    int caps_on;   /* lane changes, friction or speed zones: lanes carry a per-step speed cap */
+    int has_exits; /* the road has off-ramps: vehicles draw destinations */
 
     /* Lane changes (lanechange.c). */
     double lc_sin_alpha;
-    int32_t lc_gain;      /* cells/step */
-    int32_t lc_lookahead; /* cells */
-    int32_t trick_gap;    /* cells */
+    int32_t lc_gain;       /* cells/step */
+    int32_t lc_lookahead;  /* cells */
+    int32_t trick_gap;     /* cells */
+    int32_t lc_yield;      /* cells/step: how much a yielding follower slows per step (b) */
+    uint32_t closed_lanes; /* lanes with any closed stretch, active or not (a quick filter) */
+    double *lc_ta;         /* s: Ta for each speed 0 .. max_vmax, cells/step */
     uint64_t lc_p_thr;
     ls_crossing *crossings;
     size_t crossing_count, crossing_cap;
@@ -157,9 +186,29 @@ struct ls_world {
     uint32_t *seg_n;  /* lanes x segments, vehicles */
     float *seg_ref;   /* lanes x segments: slowest adjacent lane's speed + speed_gap */
 
-    /* Blockages (blockage.c). */
-    ls_block blocks[LS_MAX_BLOCKAGES];
+    /* Blockages (blockage.c): the scenario's, then lane drops, lane adds and the ends of
+     * acceleration lanes, all closed stretches. */
+    ls_block blocks[LS_MAX_BLOCKS];
     int block_count;
+
+    /* Ramps, exits, speed zones (geometry.c, ramps.c). */
+    ls_ramp_state ramps[LS_MAX_RAMPS];
+    uint16_t *cell_limit; /* cells/step: the speed limit of each cell, when zones exist */
+    uint8_t entry_open[LS_MAX_LANES]; /* mainline lanes that exist at the start of the road */
+    uint64_t od_count[LS_MAX_RAMPS + 1][LS_MAX_RAMPS + 1]; /* [origin + 1][dest + 1], measured */
+    double od_time[LS_MAX_RAMPS + 1][LS_MAX_RAMPS + 1];    /* s, sum of travel times */
+
+    /* The space-time field and queue lengths (field.c). */
+    int field_on;
+    int32_t field_seg, field_segs;       /* cells per segment, segments */
+    int64_t field_period, field_begin;   /* steps */
+    uint64_t *field_speed, *field_count; /* mainline lanes x segments, this period */
+    ls_field_record *field_records;
+    size_t field_record_count, field_record_cap;
+    ls_queue_record *queue_records;
+    size_t queue_record_count, queue_record_cap;
+    int bottleneck_count;
+    ls_bottleneck bottlenecks[LS_MAX_BLOCKS + LS_MAX_SPEED_ZONES];
 };
 
 /* Handle bits of entries that are not vehicles of their own (world.h documents them). */
@@ -216,6 +265,35 @@ ls_status ls_blockages_update(ls_world *w);
  * cells (from the front to the first closed cell), or -1 when there is none. */
 int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t reach);
 int ls_blockage_covers(const ls_world *w, int lane, int32_t from, int32_t to);
+
+/* geometry.c */
+ls_status ls_geometry_create(ls_world *w, ls_diags *d);
+/* The lane beside `lane` on `side` (-1 left, +1 right) at cell `front`, or -1. Mainline lanes
+ * are side by side everywhere; an on-ramp lane is beside the rightmost mainline lane only along
+ * its acceleration lane, and nobody changes into an on-ramp lane. */
+static inline int ls_lane_neighbour(const ls_world *w, int lane, int side, int32_t front)
+{
+    if (lane < w->lanes) {
+        int t = lane + side;
+        return t >= 0 && t < w->lanes ? t : -1;
+    }
+    const ls_lane *ln = &w->lane[lane];
+    if (side < 0 && front >= ln->zone_from && front < ln->zone_to) return w->lanes - 1;
+    return -1;
+}
+
+/* ramps.c */
+ls_status ls_ramps_arrivals(ls_world *w);
+void ls_ramps_destination(ls_world *w, uint32_t handle, int32_t from_cell);
+ls_status ls_ramps_exits(ls_world *w);
+void ls_ramps_merged(ls_world *w, int ramp_lane, int32_t front);
+ls_status ls_trip_record(ls_world *w, uint32_t handle, int lane);
+void ls_vehicle_leave(ls_world *w, int lane, int32_t index);
+
+/* field.c */
+ls_status ls_field_create(ls_world *w);
+void ls_field_observe(ls_world *w);
+ls_status ls_field_close_period(ls_world *w);
 
 /* lanechange.c */
 ls_status ls_lanechange_setup(ls_world *w);

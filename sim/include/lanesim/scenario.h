@@ -19,6 +19,9 @@ extern "C" {
 #define LS_MAX_PROFILE       64
 #define LS_MAX_DETECTORS     128
 #define LS_MAX_BLOCKAGES     64
+#define LS_MAX_RAMPS         16
+#define LS_MAX_SPEED_ZONES   32
+#define LS_MAX_LANE_ENDS     16
 #define LS_NAME_MAX          64
 
 typedef enum ls_rule {
@@ -107,6 +110,9 @@ typedef struct ls_lane_change_def {
     double trick_share;        /* share of drivers who open a gap to gain speed (the speed trick)
                                   before merging, default 0.2, [0, 1] */
     double trick_gap_m;        /* the extra gap they open, m, default 30, [0, 200] */
+    double exit_lookahead_m;   /* distance before its exit at which a driver starts working
+                                  right, m, mean, default 1500, (0, 20000] */
+    double exit_lookahead_dev_m; /* its standard deviation across drivers, m, default 500 */
 } ls_lane_change_def;
 
 /* Friction between lanes: drivers beside a much slower lane slow down and want to move away. */
@@ -129,6 +135,45 @@ typedef struct ls_blockage_def {
     double end_s;        /* s, default 1e9 (never reopens), > start */
 } ls_blockage_def;
 
+typedef enum ls_ramp_kind {
+    LS_RAMP_ON = 0, /* traffic joins the rightmost lane along an acceleration lane */
+    LS_RAMP_OFF,    /* traffic bound for it leaves the rightmost lane */
+} ls_ramp_kind;
+
+/* An on-ramp or off-ramp on the right of the road. */
+typedef struct ls_ramp_def {
+    char name[LS_NAME_MAX]; /* unique, non-empty */
+    ls_ramp_kind kind;      /* required */
+    double at_m;            /* m: on: where the acceleration lane begins (the gore); off: the
+                               diverge point; [0, road.length) */
+    double length_m;        /* m: on: acceleration lane length, default 250, (0, 5000] */
+    double approach_m;      /* m: on: ramp road before the gore, where its traffic appears,
+                               default 150, [0, 5000] */
+    ls_profile flow;        /* on: veh/h entering from the ramp, default 0 */
+    int mix_count;          /* on: 0 = the vehicle types' own shares, else their count */
+    double mix[LS_MAX_VEHICLE_TYPES]; /* on: shares of the vehicle types on this ramp */
+    double share;           /* off: fraction of the traffic passing it bound for it, [0, 1] */
+} ls_ramp_def;
+
+/* A stretch with its own speed limit (all lanes). */
+typedef struct ls_speed_zone_def {
+    double from_m, to_m; /* m */
+    double limit_kmh;    /* km/h, (0, 400] */
+} ls_speed_zone_def;
+
+/* A lane that ends (lane drop) or begins (lane add) at a position. */
+typedef struct ls_lane_end_def {
+    int lane;    /* 1 .. road.lanes */
+    double at_m; /* m, (0, road.length) */
+} ls_lane_end_def;
+
+/* The space-time measurement grid and the queue-length rule. */
+typedef struct ls_field_def {
+    double segment_m;       /* m, default 100, [10, 10000] */
+    double period_s;        /* s, default 60, >= dt */
+    double queue_speed_kmh; /* km/h: a segment slower than this is queued, default 40, (0, 400] */
+} ls_field_def;
+
 typedef struct ls_simulation_def {
     double duration_s; /* s simulated, default 3600, (0 .. 1e9] */
     double warmup_s;   /* s excluded from statistics, default 0, [0, duration) */
@@ -150,6 +195,15 @@ typedef struct ls_scenario {
     ls_friction_def friction;
     int blockage_count;
     ls_blockage_def blockages[LS_MAX_BLOCKAGES];
+    int ramp_count;
+    ls_ramp_def ramps[LS_MAX_RAMPS];
+    int speed_zone_count;
+    ls_speed_zone_def speed_zones[LS_MAX_SPEED_ZONES];
+    int lane_drop_count;
+    ls_lane_end_def lane_drops[LS_MAX_LANE_ENDS];
+    int lane_add_count;
+    ls_lane_end_def lane_adds[LS_MAX_LANE_ENDS];
+    ls_field_def field;
     ls_simulation_def simulation;
 } ls_scenario;
 

@@ -1,0 +1,153 @@
+/* field.c: the space-time speed field (segments x periods, per lane) and queue lengths upstream
+ * of bottlenecks, measured once per field period. */
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "world_state.h"
+
+ls_status ls_field_create(ls_world *w)
+{
+    const ls_field_def *f = &w->sc.field;
+    int32_t seg = ls_round_cells(f->segment_m / w->cell_m);
+    w->field_seg = seg < 1 ? 1 : seg;
+    w->field_segs = (w->cells + w->field_seg - 1) / w->field_seg;
+    int64_t period = (int64_t)floor(f->period_s / w->dt_s + 0.5);
+    w->field_period = period < 1 ? 1 : period;
+    size_t n = (size_t)w->lanes * (size_t)w->field_segs;
+    w->field_speed = ls_calloc(n, sizeof *w->field_speed);
+    w->field_count = ls_calloc(n, sizeof *w->field_count);
+    return w->field_speed && w->field_count ? LS_OK : LS_ERR_NOMEM;
+}
+
+/* Adds this step's speeds and vehicles to each mainline lane's segments. Fronts ascend, so the
+ * segment index only moves forward. */
+void ls_field_observe(ls_world *w)
+{
+    for (int l = 0; l < w->lanes; l++) {
+        const ls_lane *ln = &w->lane[l];
+        uint64_t *sp = w->field_speed + (size_t)l * w->field_segs;
+        uint64_t *cnt = w->field_count + (size_t)l * w->field_segs;
+        int32_t s = 0, end = w->field_seg;
+        for (int32_t i = ln->lo; i < ln->hi; i++) {
+            while (ln->front[i] >= end && s + 1 < w->field_segs) s++, end += w->field_seg;
+            if (!LS_IS_REAL(ln->handle[i])) continue;
+            sp[s] += ln->speed[i];
+            cnt[s]++;
+        }
+    }
+}
+
+static double seg_speed_kmh(const ls_world *w, int l, int32_t s)
+{
+    size_t k = (size_t)l * w->field_segs + (size_t)s;
+    if (w->field_count[k] == 0) return -1;
+    return (double)w->field_speed[k] / (double)w->field_count[k] * w->cell_m / w->dt_s * 3.6;
+}
+
+static ls_status emit_field(ls_world *w, int64_t steps, double begin_s, double end_s)
+{
+    double seg_km = w->field_seg * w->cell_m / 1000.0;
+    for (int l = 0; l < w->lanes; l++) {
+        for (int32_t s = 0; s < w->field_segs; s++) {
+            if (ls_grow((void **)&w->field_records, &w->field_record_cap, w->field_record_count,
+                        sizeof *w->field_records, 1024))
+                return LS_ERR_NOMEM;
+            ls_field_record *r = &w->field_records[w->field_record_count++];
+            size_t k = (size_t)l * w->field_segs + (size_t)s;
+            r->begin_s = begin_s;
+            r->end_s = end_s;
+            r->lane = l;
+            r->from_m = s * w->field_seg * w->cell_m;
+            r->to_m = fmin((double)(s + 1) * w->field_seg, w->cells) * w->cell_m;
+            r->speed_kmh = seg_speed_kmh(w, l, s);
+            r->density_vpkm = (double)w->field_count[k] / (double)steps / seg_km;
+            r->flow_vph = r->speed_kmh > 0 ? r->density_vpkm * r->speed_kmh : 0;
+        }
+    }
+    return LS_OK;
+}
+
+/* The queue upstream of a bottleneck in one lane: from the segment that holds the bottleneck,
+ * back over every segment whose mean speed this period stayed below queue_speed; it ends at the
+ * first segment that was faster or empty. */
+static double queue_length(const ls_world *w, int l, double at_m)
+{
+    double seg_m = w->field_seg * w->cell_m;
+    int32_t s = (int32_t)floor((at_m - 1e-6) / seg_m);
+    if (s >= w->field_segs) s = w->field_segs - 1;
+    int32_t first = s + 1;
+    for (; s >= 0; s--) {
+        double v = seg_speed_kmh(w, l, s);
+        if (v < 0 || v >= w->sc.field.queue_speed_kmh) break;
+        first = s;
+    }
+    return first > (int32_t)floor((at_m - 1e-6) / seg_m) ? 0 : at_m - first * seg_m;
+}
+
+static ls_status emit_queues(ls_world *w, double time_s)
+{
+    for (int b = 0; b < w->bottleneck_count; b++) {
+        for (int l = 0; l < w->lanes; l++) {
+            if (!(w->bottlenecks[b].lanes >> l & 1u)) continue;
+            if (ls_grow((void **)&w->queue_records, &w->queue_record_cap, w->queue_record_count,
+                        sizeof *w->queue_records, 256))
+                return LS_ERR_NOMEM;
+            ls_queue_record *q = &w->queue_records[w->queue_record_count++];
+            q->time_s = time_s;
+            q->bottleneck = b;
+            q->lane = l;
+            q->queue_m = queue_length(w, l, w->bottlenecks[b].at_m);
+        }
+    }
+    return LS_OK;
+}
+
+/* Closes the period that ends with this step (and the partial last one at the end). */
+ls_status ls_field_close_period(ls_world *w)
+{
+    int64_t done = w->step + 1, steps = done - w->field_begin;
+    if (steps < w->field_period && done < w->total_steps) return LS_OK;
+    double begin = (double)w->field_begin * w->dt_s, end = (double)done * w->dt_s;
+    ls_status st = emit_field(w, steps, begin, end);
+    if (st == LS_OK) st = emit_queues(w, end);
+    size_t n = (size_t)w->lanes * (size_t)w->field_segs;
+    memset(w->field_speed, 0, n * sizeof *w->field_speed);
+    memset(w->field_count, 0, n * sizeof *w->field_count);
+    w->field_begin = done;
+    return st;
+}
+
+const ls_field_record *ls_world_field_records(const ls_world *w, size_t *count)
+{
+    *count = w->field_record_count;
+    return w->field_records;
+}
+
+const ls_queue_record *ls_world_queue_records(const ls_world *w, size_t *count)
+{
+    *count = w->queue_record_count;
+    return w->queue_records;
+}
+
+void ls_world_clear_field_records(ls_world *w)
+{
+    w->field_record_count = 0;
+    w->queue_record_count = 0;
+}
+
+int ls_world_bottleneck_count(const ls_world *w)
+{
+    return w->bottleneck_count;
+}
+
+const ls_bottleneck *ls_world_bottleneck(const ls_world *w, int index)
+{
+    return index >= 0 && index < w->bottleneck_count ? &w->bottlenecks[index] : NULL;
+}
+
+void ls_world_enable_field(ls_world *w, bool on)
+{
+    if (on && !w->field_on) w->field_begin = w->step;
+    w->field_on = on;
+}

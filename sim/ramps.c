@@ -1,0 +1,191 @@
+/* ramps.c: where vehicles go: destinations, exits (taken or missed), merges from on-ramps, trips.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "alloc.h"
+#include "world_state.h"
+
+/* A destination for a vehicle that joins the road at `from_cell`: each off-ramp downstream, in
+ * order, takes it with its share (the fraction of the traffic passing it that leaves there);
+ * otherwise it drives to the end. Its exit look-ahead is normal around the scenario's mean,
+ * truncated at a fifth of it. Drawn only when the road has off-ramps. */
+void ls_ramps_destination(ls_world *w, uint32_t h, int32_t from_cell)
+{
+    ls_fleet *f = &w->fleet;
+    f->dest[h] = -1;
+    f->exit_look[h] = 0;
+    int best = -1;
+    for (int pass = 0; pass < w->sc.ramp_count; pass++) {
+        /* The next off-ramp downstream of from_cell not yet considered. */
+        int next = -1;
+        for (int r = 0; r < w->sc.ramp_count; r++) {
+            if (w->sc.ramps[r].kind != LS_RAMP_OFF || w->ramps[r].at <= from_cell) continue;
+            if (best >= 0 && w->ramps[r].at <= w->ramps[best].at) continue;
+            if (next < 0 || w->ramps[r].at < w->ramps[next].at) next = r;
+        }
+        if (next < 0) return;
+        best = next;
+        if (gsl_rng_uniform(w->rng) < w->sc.ramps[next].share) {
+            const ls_lane_change_def *lc = &w->sc.lane_change;
+            double look = lc->exit_lookahead_m;
+            if (lc->exit_lookahead_dev_m > 0)
+                look += gsl_ran_gaussian(w->rng, lc->exit_lookahead_dev_m);
+            if (look < 0.2 * lc->exit_lookahead_m) look = 0.2 * lc->exit_lookahead_m;
+            f->dest[h] = (int8_t)next;
+            f->exit_look[h] = (int32_t)ceil(look / w->cell_m);
+            return;
+        }
+    }
+}
+
+ls_status ls_trip_record(ls_world *w, uint32_t h, int lane)
+{
+    if (ls_grow((void **)&w->trips, &w->trip_cap, w->trip_count, sizeof *w->trips, 256) != 0)
+        return LS_ERR_NOMEM;
+    const ls_fleet *f = &w->fleet;
+    ls_trip *t = &w->trips[w->trip_count++];
+    t->id = f->id[h];
+    t->type = f->type[h];
+    t->origin = f->origin[h];
+    t->destination = f->dest[h];
+    t->entry_lane = f->entry_lane[h];
+    t->exit_lane = lane;
+    t->arrival_s = f->arrival_s[h];
+    t->entry_s = (double)f->entry_step[h] * w->dt_s;
+    t->exit_s = (double)(w->step + 1) * w->dt_s;
+    t->lane_changes = f->lane_changes[h];
+    if (w->step >= w->warmup_steps) {
+        double tt = t->exit_s - t->entry_s;
+        w->trips_measured++;
+        w->travel_time_sum += tt;
+        w->od_count[t->origin + 1][t->destination + 1]++;
+        w->od_time[t->origin + 1][t->destination + 1] += tt;
+    }
+    return LS_OK;
+}
+
+/* Takes a vehicle off the road (it left by an exit), with its ghost if it was crossing. */
+void ls_vehicle_leave(ls_world *w, int lane, int32_t index)
+{
+    ls_lane *ln = &w->lane[lane];
+    uint32_t h = ln->handle[index];
+    int32_t front = ln->front[index];
+    int g = w->fleet.ghost_lane[h];
+    ls_lane_remove(ln, index);
+    if (g >= 0) {
+        ls_lane *gl = &w->lane[g];
+        int32_t k = ls_lane_lower_bound(gl, front);
+        if (k < gl->hi && gl->handle[k] == (h | LS_HANDLE_GHOST)) {
+            ls_lane_remove(gl, k);
+            gl->ghosts--;
+        }
+        w->fleet.ghost_lane[h] = -1;
+    }
+    w->fleet.lane[h] = -1;
+    ls_fleet_release(&w->fleet, h);
+    w->counts.exited++;
+    w->counts.inside--;
+}
+
+/* Vehicles whose front crossed the diverge cell c of off-ramp r in this step: those bound for it
+ * in the rightmost lane leave; those bound for it in any other lane missed it, are counted, and
+ * drive on to the end. Found by a binary search and a short scan, like the loop detectors. */
+static ls_status exit_at(ls_world *w, int r)
+{
+    int32_t c = w->ramps[r].at;
+    uint32_t leaving[64];
+    int32_t fronts[64];
+    int n = 0;
+    for (int l = 0; l < w->lanes; l++) {
+        ls_lane *ln = &w->lane[l];
+        for (int32_t i = ls_lane_lower_bound(ln, c); i < ln->hi; i++) {
+            if (ln->front[i] >= (int64_t)c + w->max_vmax) break;
+            uint32_t h = ln->handle[i];
+            if (!LS_IS_REAL(h) || w->fleet.dest[h] != r || ln->front[i] - ln->speed[i] >= c)
+                continue;
+            if (l == w->lanes - 1 && n < 64) {
+                leaving[n] = h;
+                fronts[n++] = ln->front[i];
+            } else if (l != w->lanes - 1) {
+                w->fleet.dest[h] = -1;
+                w->ramps[r].missed++;
+                w->counts.missed_exits++;
+            }
+        }
+    }
+    ls_lane *right = &w->lane[w->lanes - 1];
+    for (int k = 0; k < n; k++) {
+        int32_t i = ls_lane_lower_bound(right, fronts[k]);
+        if (i >= right->hi || right->handle[i] != leaving[k]) return LS_ERR_INTERNAL;
+        ls_status st = ls_trip_record(w, leaving[k], w->lanes - 1);
+        if (st != LS_OK) return st;
+        ls_vehicle_leave(w, w->lanes - 1, i);
+        w->ramps[r].exited++;
+    }
+    return LS_OK;
+}
+
+ls_status ls_ramps_exits(ls_world *w)
+{
+    for (int r = 0; r < w->sc.ramp_count; r++) {
+        if (w->sc.ramps[r].kind != LS_RAMP_OFF) continue;
+        ls_status st = exit_at(w, r);
+        if (st != LS_OK) return st;
+    }
+    return LS_OK;
+}
+
+/* A vehicle left on-ramp lane `lane` for the mainline with its front at `front`. */
+void ls_ramps_merged(ls_world *w, int lane, int32_t front)
+{
+    const ls_lane *ln = &w->lane[lane];
+    ls_ramp_state *r = &w->ramps[ln->ramp];
+    double pos = (double)(front - ln->zone_from);
+    double len = (double)(ln->zone_to - ln->zone_from);
+    int bin = (int)(pos / len * 10);
+    r->merges++;
+    r->merge_pos_sum += pos * w->cell_m;
+    r->merge_bins[bin < 0 ? 0 : bin > 9 ? 9 : bin]++;
+}
+
+ls_ramp_stats ls_world_ramp_stats(const ls_world *w, int ramp)
+{
+    ls_ramp_stats s;
+    memset(&s, 0, sizeof s);
+    s.lane = -1;
+    if (ramp < 0 || ramp >= w->sc.ramp_count) return s;
+    const ls_ramp_state *r = &w->ramps[ramp];
+    s.lane = r->lane;
+    if (r->lane >= 0) {
+        s.waiting = (uint64_t)w->lane[r->lane].q_count;
+        s.max_waiting = r->max_waiting;
+    }
+    s.merges = r->merges;
+    s.mean_merge_m = r->merges ? r->merge_pos_sum / (double)r->merges : 0;
+    memcpy(s.merge_tenths, r->merge_bins, sizeof s.merge_tenths);
+    s.exited = r->exited;
+    s.missed = r->missed;
+    return s;
+}
+
+uint64_t ls_world_od(const ls_world *w, int origin, int destination, double *mean_s)
+{
+    if (origin < -1 || origin >= LS_MAX_RAMPS || destination < -1 || destination >= LS_MAX_RAMPS)
+        return 0;
+    uint64_t n = w->od_count[origin + 1][destination + 1];
+    if (mean_s) *mean_s = n ? w->od_time[origin + 1][destination + 1] / (double)n : 0;
+    return n;
+}
+
+const char *ls_trip_origin_name(const ls_world *w, const ls_trip *t)
+{
+    return t->origin >= 0 ? w->sc.ramps[t->origin].name : "mainline";
+}
+
+const char *ls_trip_destination_name(const ls_world *w, const ls_trip *t)
+{
+    return t->destination >= 0 ? w->sc.ramps[t->destination].name : "end";
+}
