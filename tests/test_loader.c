@@ -39,7 +39,7 @@ static const bad_case BAD[] = {
      "wrong_type.yaml:2:10: road.lanes: expected an integer from 1 to 16, got \"four\""},
     {"out_of_range.yaml",
      "out_of_range.yaml:2:11: model.p_slow: expected a number from 0 to 1, got 1.7"},
-    {"unknown_key.yaml", "unknown_key.yaml:2:1: ramps: unknown key \"ramps\""},
+    {"unknown_key.yaml", "unknown_key.yaml:2:1: strategies: unknown key \"strategies\""},
     {"misspelt_key.yaml", "misspelt_key.yaml:2:3: model.p_slwo: unknown key \"p_slwo\" (did you "
                           "mean \"p_slow\"?)"},
     {"bad_unit.yaml", "bad_unit.yaml:2:16: road.speed_limit: expected a speed such as 65, \"65 "
@@ -181,7 +181,7 @@ Test(loader, several_problems_are_all_reported_in_file_order)
         "\"length\"?)",
         "several_problems.yaml:10:9: simulation.seed: expected an integer from 0 to "
         "18446744073709551615, got -1",
-        "several_problems.yaml:11:1: ramps: unknown key \"ramps\"",
+        "several_problems.yaml:11:1: commute: unknown key \"commute\"",
     };
     enter("tests/data");
     ls_diags d;
@@ -289,6 +289,48 @@ static void expect_same_behaviour(const ls_scenario *a, const ls_scenario *b)
     }
 }
 
+/* Ramps, speed limits, lane ends and the field grid. */
+static void expect_same_geometry(const ls_scenario *a, const ls_scenario *b)
+{
+    SAME(ramp_count);
+    for (int i = 0; i < a->ramp_count && i < LS_MAX_RAMPS; i++) {
+        cr_expect_str_eq(a->ramps[i].name, b->ramps[i].name);
+        SAME(ramps[i].kind);
+        SAME(ramps[i].at_m);
+        SAME(ramps[i].length_m);
+        SAME(ramps[i].approach_m);
+        SAME(ramps[i].share);
+        SAME(ramps[i].flow.count);
+        for (int k = 0; k < a->ramps[i].flow.count; k++) {
+            SAME(ramps[i].flow.points[k].t_s);
+            SAME(ramps[i].flow.points[k].flow_vph);
+        }
+        SAME(ramps[i].mix_count);
+        for (int k = 0; k < a->ramps[i].mix_count; k++) SAME(ramps[i].mix[k]);
+    }
+    SAME(speed_zone_count);
+    for (int i = 0; i < a->speed_zone_count && i < LS_MAX_SPEED_ZONES; i++) {
+        SAME(speed_zones[i].from_m);
+        SAME(speed_zones[i].to_m);
+        SAME(speed_zones[i].limit_kmh);
+    }
+    SAME(lane_drop_count);
+    for (int i = 0; i < a->lane_drop_count && i < LS_MAX_LANE_ENDS; i++) {
+        SAME(lane_drops[i].lane);
+        SAME(lane_drops[i].at_m);
+    }
+    SAME(lane_add_count);
+    for (int i = 0; i < a->lane_add_count && i < LS_MAX_LANE_ENDS; i++) {
+        SAME(lane_adds[i].lane);
+        SAME(lane_adds[i].at_m);
+    }
+    SAME(lane_change.exit_lookahead_m);
+    SAME(lane_change.exit_lookahead_dev_m);
+    SAME(field.segment_m);
+    SAME(field.period_s);
+    SAME(field.queue_speed_kmh);
+}
+
 /* Field by field: padding and unused slots do not matter. */
 static void expect_same(const ls_scenario *a, const ls_scenario *b)
 {
@@ -314,6 +356,7 @@ static void expect_same(const ls_scenario *a, const ls_scenario *b)
     for (int i = 0; i < a->detector_count && i < LS_MAX_DETECTORS; i++)
         expect_same_detector(&a->detectors[i], &b->detectors[i]);
     expect_same_behaviour(a, b);
+    expect_same_geometry(a, b);
     SAME(simulation.duration_s);
     SAME(simulation.warmup_s);
     SAME(simulation.seed);
@@ -411,6 +454,34 @@ Test(loader, every_key_round_trips)
     expect_round_trip(&s);
 }
 
+/* The keys a ring cannot have, on an open road: each differs from its default, and all
+ * round-trip. */
+Test(loader, ramp_keys_round_trip)
+{
+    ls_scenario s, def;
+    load_good("ramps.yaml", &s);
+    ls_scenario_defaults(&def);
+    const ls_scenario *a = &s, *b = &def;
+    cr_expect_eq(a->ramp_count, 2);
+    cr_expect_eq(a->ramps[0].kind, LS_RAMP_ON);
+    cr_expect_eq(a->ramps[1].kind, LS_RAMP_OFF);
+    cr_expect_neq(a->ramps[0].length_m, 250);
+    cr_expect_neq(a->ramps[0].approach_m, 150);
+    cr_expect_eq(a->ramps[0].flow.points[1].flow_vph, 720);
+    cr_expect_eq(a->ramps[0].mix_count, 2);
+    cr_expect_neq(a->ramps[1].share, 0);
+    cr_expect_eq(a->speed_zone_count, 1);
+    cr_expect(fabs(a->speed_zones[0].limit_kmh - 80.4672) < 1e-9);
+    cr_expect_eq(a->lane_drop_count, 1);
+    cr_expect_eq(a->lane_add_count, 1);
+    DIFF(lane_change.exit_lookahead_m);
+    DIFF(lane_change.exit_lookahead_dev_m);
+    DIFF(field.segment_m);
+    DIFF(field.period_s);
+    DIFF(field.queue_speed_kmh);
+    expect_round_trip(&s);
+}
+
 Test(loader, every_key_is_converted_to_its_default_unit)
 {
     ls_scenario s;
@@ -448,7 +519,7 @@ Test(loader, defaults_round_trip)
 
 Test(loader, good_files_round_trip)
 {
-    const char *files[] = {"every-key.yaml", "profile.yaml", "minimal.yaml"};
+    const char *files[] = {"every-key.yaml", "profile.yaml", "minimal.yaml", "ramps.yaml"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         ls_scenario s;
         load_good(files[i], &s);

@@ -1,0 +1,253 @@
+/* test_ramps.c: on-ramps, off-ramps, lane drops, the Traffic II bottleneck and the 101-92
+ * interchange: conservation, where queues form, exits, and the pattern of Traffic IV. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static ls_world *world_from(const char *file, const char *const *sets, int n)
+{
+    char *yaml = ls_test_read(ls_test_src(file), NULL);
+    cr_assert_not_null(yaml);
+    ls_scenario s;
+    ls_test_scenario(yaml, sets, n, &s);
+    free(yaml);
+    ls_world *w = NULL;
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_world_create(&s, &w, &d), LS_OK);
+    return w;
+}
+
+static void run_checked(ls_world *w, int every)
+{
+    char msg[256];
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        if (ls_world_step_index(w) % every == 0)
+            cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "t = %.0f: %s",
+                         ls_world_time(w), msg);
+    }
+}
+
+/* Speed (km/h) a detector measured in a lane (0-based) over the run after the warm-up. */
+static double loop_speed(const ls_world *w, int det, int lane)
+{
+    ls_detector_record r;
+    cr_assert_eq(ls_world_detector_summary(w, det, lane, &r), LS_OK);
+    return r.speed_kmh;
+}
+
+/* Every vehicle is accounted for with an on-ramp and an off-ramp: checked after every step
+ * (ls_world_check: arrived = entered + waiting, initial + entered = exited + inside, no overlap),
+ * and the exits taken plus the trips to the end equal everything that left. */
+Test(ramps, conservation_with_ramps, .timeout = 300)
+{
+    const char *sets[] = {"ramps=[{name: on, kind: on, at: 3000, length: 250, flow: 900}, "
+                          "{name: off, kind: off, at: 4500, share: 0.2}]",
+                          "demand.mainline.flow=4000", "simulation.duration=1800"};
+    ls_world *w = world_from("scenarios/onramp.yaml", sets, 3);
+    run_checked(w, 1);
+    ls_counts c = ls_world_counts(w);
+    ls_ramp_stats on = ls_world_ramp_stats(w, 0), off = ls_world_ramp_stats(w, 1);
+    cr_expect(on.merges > 100, "only %llu merges", (unsigned long long)on.merges);
+    cr_expect(off.exited > 200, "only %llu took the exit", (unsigned long long)off.exited);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    cr_expect_eq(c.initial + c.entered, c.exited + c.inside);
+    ls_world_destroy(w);
+}
+
+/* The on-ramp bottleneck: with 5100 veh/h on three lanes and 1200 veh/h from the ramp, traffic
+ * queues upstream of the merge (slow at the loop 1 km upstream) and flows freely downstream;
+ * with 2400 + 400 veh/h nothing queues anywhere. Thresholds: queued below 60 km/h in the right
+ * lane upstream, free above 80 km/h (the free speed is about 90 km/h with the drivers' spread). */
+Test(ramps, onramp_bottleneck_forms_upstream_only_when_demand_is_high, .timeout = 300)
+{
+    const char *high[] = {"lane_change.steer_angle_deg=20", "lane_change.lateral_accel=3",
+                          "lane_change.coop_decel=3"};
+    ls_world *w = world_from("scenarios/onramp.yaml", high, 3);
+    run_checked(w, 60);
+    double up = loop_speed(w, 0, 2), down = loop_speed(w, 2, 2);
+    cr_log_info("high demand: right lane %.1f km/h upstream, %.1f km/h downstream", up, down);
+    cr_expect(up < 60, "no queue upstream: %.1f km/h", up);
+    cr_expect(down > 80, "congested downstream: %.1f km/h", down);
+    ls_world_destroy(w);
+    const char *low[] = {high[0], high[1], high[2], "demand.mainline.flow=2400",
+                         "ramps[0].flow=400"};
+    w = world_from("scenarios/onramp.yaml", low, 5);
+    run_checked(w, 60);
+    for (int l = 0; l < 3; l++) {
+        cr_expect(loop_speed(w, 0, l) > 80, "low demand, lane %d upstream %.1f km/h", l + 1,
+                  loop_speed(w, 0, l));
+        cr_expect(loop_speed(w, 2, l) > 80, "low demand, lane %d downstream %.1f km/h", l + 1,
+                  loop_speed(w, 2, l));
+    }
+    ls_ramp_stats st = ls_world_ramp_stats(w, 0);
+    cr_expect(st.max_waiting < 10, "the ramp queued %llu vehicles",
+              (unsigned long long)st.max_waiting);
+    ls_world_destroy(w);
+}
+
+/* Traffic II. Four lanes with inflows 2304, 2016, 1584, 1296 veh/h into a 20 km/h work zone
+ * across all lanes, no lane changes. Each lane stores what arrives and does not get through:
+ * its vehicles upstream of the zone (plus those waiting to enter) grow at q_in - q_out, with
+ * q_in the lane's demand and q_out measured by the loop after the zone; the tolerance is three
+ * Poisson standard deviations of the arrivals plus 5 % of q_in. The queue lengths after 20 min
+ * order as the inflows, and the lane whose inflow is below the zone's capacity barely queues. */
+static int64_t stored(const ls_world *w, int lane, int32_t before_cell)
+{
+    ls_lane_state ln = ls_world_lane(w, lane);
+    int64_t n = ln.queued;
+    for (int i = 0; i < ln.count; i++)
+        if (!(ln.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) && ln.front[i] < before_cell)
+            n++;
+    return n;
+}
+
+Test(ramps, traffic_ii_queues_follow_the_inflows, .timeout = 300)
+{
+    ls_world *w = world_from("scenarios/bottleneck-all-lanes.yaml", NULL, 0);
+    ls_world_enable_field(w, true);
+    const double q_in[4] = {2304, 2016, 1584, 1296};
+    int64_t n0[4], n1[4];
+    double queue[4] = {0};
+    while (ls_world_time(w) < 1200) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        if (ls_world_step_index(w) == 300)
+            for (int l = 0; l < 4; l++) n0[l] = stored(w, l, 4000);
+        size_t n;
+        const ls_queue_record *q = ls_world_queue_records(w, &n);
+        for (size_t i = 0; i < n; i++)
+            if (q[i].time_s == 1200) queue[q[i].lane] = q[i].queue_m;
+        ls_world_clear_field_records(w);
+    }
+    for (int l = 0; l < 4; l++) n1[l] = stored(w, l, 4000);
+    ls_world_destroy(w);
+    /* The outflow of the zone, measured separately over a longer run of the same scenario. */
+    w = world_from("scenarios/bottleneck-all-lanes.yaml", NULL, 0);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    for (int l = 0; l < 4; l++) {
+        ls_detector_record r;
+        cr_assert_eq(ls_world_detector_summary(w, 1, l, &r), LS_OK);
+        double q_out = r.flow_vph, dt = 900.0 / 3600;
+        double growth = (double)(n1[l] - n0[l]) / dt;
+        double expect = q_in[l] > q_out ? q_in[l] - q_out : 0;
+        double tol = 3 * sqrt(q_in[l] * dt) / dt + 0.05 * q_in[l];
+        cr_log_info("lane %d: stores %.0f veh/h, q_in - q_out = %.0f (q_out %.0f), queue %.0f m",
+                    l + 1, growth, expect, q_out, queue[l]);
+        cr_expect(fabs(growth - expect) < tol, "lane %d: %.0f veh/h stored, expected %.0f", l + 1,
+                  growth, expect);
+    }
+    cr_expect(queue[0] > queue[1] && queue[1] > queue[2] && queue[2] > queue[3],
+              "queues %.0f %.0f %.0f %.0f m do not order as the inflows", queue[0], queue[1],
+              queue[2], queue[3]);
+    cr_expect(queue[3] < 300, "lane 4 (inflow below capacity) queued %.0f m", queue[3]);
+    ls_world_destroy(w);
+}
+
+/* Exits: in moderate traffic at least 99 % of the drivers bound for an exit take it; in heavy
+ * traffic some miss it, and every one is counted: taken + missed = every vehicle that was bound
+ * for the exit and reached it. */
+static void exit_run(const char *flow, ls_ramp_stats *st, uint64_t *missed_total)
+{
+    const char *sets[] = {flow, "ramps=[{name: off, kind: off, at: 4500, share: 0.15}]",
+                          "simulation.duration=2400"};
+    ls_world *w = world_from("scenarios/onramp.yaml", sets, 3);
+    run_checked(w, 60);
+    *st = ls_world_ramp_stats(w, 0);
+    *missed_total = ls_world_counts(w).missed_exits;
+    ls_world_destroy(w);
+}
+
+Test(ramps, exits_taken_in_moderate_traffic_and_misses_counted, .timeout = 300)
+{
+    ls_ramp_stats st;
+    uint64_t missed;
+    exit_run("demand.mainline.flow=3000", &st, &missed);
+    double rate = (double)st.exited / (double)(st.exited + st.missed);
+    cr_log_info("moderate: %llu took the exit, %llu missed it", (unsigned long long)st.exited,
+                (unsigned long long)st.missed);
+    cr_expect(st.exited > 200);
+    cr_expect(rate >= 0.99, "only %.4f of exiting drivers made it", rate);
+    cr_expect_eq(missed, st.missed);
+    exit_run("demand.mainline.flow=6600", &st, &missed);
+    cr_log_info("heavy: %llu took the exit, %llu missed it", (unsigned long long)st.exited,
+                (unsigned long long)st.missed);
+    cr_expect_eq(missed, st.missed, "missed exits not all counted");
+}
+
+/* The 101-92 interchange, the whole morning (06:00-10:30): no overlap and no lost vehicle
+ * (invariants every simulated minute), and the pattern of Traffic IV:
+ * - the right lane is the slowest at the merges (loops at the interchange and the overpass);
+ * - friction carries the slowdown into the left lanes: with it, lanes 1 and 2 at the
+ *   interchange run more than 15 km/h slower than with friction off;
+ * - of the lanes no ramp merges into, the fast lane (fullest, Traffic II) backs up further
+ *   upstream than lane 2 (mean queue length behind the first merge over the morning);
+ * - downstream of the interchange traffic runs faster again in every lane (near capacity, so
+ *   not at free speed: above 60 km/h and at least 5 km/h faster than at the interchange). */
+typedef struct morning {
+    double interchange[4], overpass[4], downstream[4];
+    double queue[4];
+} morning;
+
+static void run_morning(const char *friction, morning *m)
+{
+    const char *sets[] = {friction};
+    ls_world *w = world_from("scenarios/us101-sr92.yaml", sets, 1);
+    ls_world_enable_field(w, true);
+    char msg[256];
+    int periods = 0;
+    memset(m, 0, sizeof *m);
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        if (ls_world_step_index(w) % 60 == 0)
+            cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "t = %.0f: %s",
+                         ls_world_time(w), msg);
+        size_t n;
+        const ls_queue_record *q = ls_world_queue_records(w, &n);
+        for (size_t i = 0; i < n; i++) {
+            if (q[i].bottleneck != 0) continue; /* the first merge, 19th Ave */
+            m->queue[q[i].lane] += q[i].queue_m;
+            periods += q[i].lane == 0;
+        }
+        ls_world_clear_field_records(w);
+    }
+    for (int l = 0; l < 4; l++) {
+        m->queue[l] /= periods;
+        m->interchange[l] = loop_speed(w, 1, l);
+        m->overpass[l] = loop_speed(w, 2, l);
+        m->downstream[l] = loop_speed(w, 3, l);
+    }
+    ls_counts c = ls_world_counts(w);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    cr_expect_eq(c.initial + c.entered, c.exited + c.inside);
+    ls_world_destroy(w);
+}
+
+Test(ramps, us101_sr92_morning_shows_traffic_iv, .timeout = 900)
+{
+    morning on, off;
+    run_morning("friction.enabled=true", &on);
+    run_morning("friction.enabled=false", &off);
+    for (int l = 0; l < 4; l++)
+        cr_log_info("lane %d: interchange %.1f km/h (%.1f without friction), overpass %.1f, "
+                    "downstream %.1f, mean queue %.0f m",
+                    l + 1, on.interchange[l], off.interchange[l], on.overpass[l], on.downstream[l],
+                    on.queue[l]);
+    for (int l = 0; l < 3; l++) {
+        cr_expect(on.interchange[3] < on.interchange[l], "lane 4 not the slowest at the merges");
+        cr_expect(on.overpass[3] < on.overpass[l], "lane 4 not the slowest at the overpass");
+    }
+    for (int l = 0; l < 2; l++)
+        cr_expect(off.interchange[l] - on.interchange[l] > 15,
+                  "lane %d: %.1f km/h with friction, %.1f without", l + 1, on.interchange[l],
+                  off.interchange[l]);
+    cr_expect(on.queue[0] > 2 * on.queue[1], "fast lane queue %.0f m, lane 2 %.0f m", on.queue[0],
+              on.queue[1]);
+    for (int l = 0; l < 4; l++)
+        cr_expect(on.downstream[l] > 60 && on.downstream[l] > on.interchange[l] + 5,
+                  "lane %d downstream %.1f km/h, at the interchange %.1f", l + 1, on.downstream[l],
+                  on.interchange[l]);
+}
