@@ -13,7 +13,7 @@ typedef struct ls_builtin_scenario {
 extern const ls_builtin_scenario ls_builtin_scenarios[]; /* ends with a NULL name */
 
 /* The scenario `lanesim run` uses without a file. */
-#define LS_DEFAULT_SCENARIO "highway-4lane"
+#define LS_DEFAULT_SCENARIO "us101-sr92"
 
 const ls_builtin_scenario *ls_builtin_find(const char *name);
 
