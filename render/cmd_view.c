@@ -1,0 +1,345 @@
+/* cmd_view.c: `lanesim view`: watch a scenario live, or write a screenshot at a given time. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_view.h"
+#include "viewer.h"
+
+/* Option codes of this command, clear of the shared ones in cli.h. */
+enum {
+    OPT_AT = 2000,
+    OPT_SCREENSHOT,
+    OPT_SIZE,
+    OPT_SPEED,
+    OPT_PAUSED,
+    OPT_CENTER,
+    OPT_SPAN,
+    OPT_LANE,
+    OPT_UNITS,
+    OPT_FRAMES,
+    OPT_STATS,
+    OPT_FOLLOW,
+    OPT_RENDERER,
+};
+
+typedef struct view_opts {
+    ls_cli_common common;
+    double at_s;
+    const char *screenshot;
+    int width, height;
+    double speed; /* x real time; 0 = as fast as it goes */
+    int paused;
+    double center_m, span_m; /* NAN = default; span_m = INFINITY for the whole road */
+    int lane;                /* 1-based; 0 = default */
+    int units;               /* -1 = the scenario's */
+    long frames;
+    int stats;
+    double follow; /* vehicle id to follow at --at; 0 = none */
+    ls_renderer_choice renderer;
+} view_opts;
+
+static const char view_help[] =
+    "usage: lanesim view [SCENARIO] [options]\n"
+    "Watches a scenario live in a window (the built-in default without SCENARIO). Press F1 or ?\n"
+    "in the window for the keys; docs/viewer.md explains the picture.\n\n"
+    "  --set KEY=VALUE      override a scenario value (repeatable)\n"
+    "  --seed N             random seed\n"
+    "  --duration S         simulated time (\"3600\", \"10 min\")\n"
+    "  --at S               run to simulated second S before showing the window\n"
+    "  --screenshot FILE    write what the window shows at --at as PNG, then exit (without a\n"
+    "                       display, SDL's offscreen driver is used)\n"
+    "  --size WxH           window size in pixels (default 1280x800)\n"
+    "  --speed X            simulation speed in times real time, or \"max\" (default 1)\n"
+    "  --paused             start paused\n"
+    "  --center M           road position (m) at the centre of the main view\n"
+    "  --span M             metres of road the main view shows (default 1000), or \"all\"\n"
+    "  --lane N             lane of the space-time diagram (default 1)\n"
+    "  --follow ID          follow vehicle ID (it must be on the road at --at)\n"
+    "  --units kmh|mph      speed unit of the labels (default: the scenario's)\n"
+    "  --renderer R         auto, gpu or software (default auto: see docs/viewer.md)\n"
+    "  --frames N           quit after N frames\n"
+    "  --stats              print frame-time statistics when the window closes\n";
+
+static int parse_number(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *s, view_opts *o)
+{
+    char tail;
+    if (sscanf(s, "%dx%d%c", &o->width, &o->height, &tail) != 2 || o->width < 320 ||
+        o->height < 240 || o->width > 16384 || o->height > 16384)
+        return ls_cli_fail(2, "view", "--size %s: expected WIDTHxHEIGHT, at least 320x240", s);
+    return 0;
+}
+
+static int parse_speed(const char *s, view_opts *o)
+{
+    if (!strcmp(s, "max")) {
+        o->speed = 0;
+        return 0;
+    }
+    if (ls_cli_parse_positive(s, &o->speed) != 0)
+        return ls_cli_fail(2, "view", "--speed %s: expected a positive factor or \"max\"", s);
+    return 0;
+}
+
+static int parse_span(const char *s, view_opts *o)
+{
+    if (!strcmp(s, "all")) {
+        o->span_m = INFINITY;
+        return 0;
+    }
+    if (ls_cli_parse_positive(s, &o->span_m) != 0)
+        return ls_cli_fail(2, "view", "--span %s: expected metres or \"all\"", s);
+    return 0;
+}
+
+static int word_index(const char *s, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(s, words[i])) return i;
+    return -1;
+}
+
+/* The options that pick a word from a list; the lists follow the order of their enums. */
+static int parse_choice(int c, const char *s, view_opts *o)
+{
+    static const char *const units[] = {"kmh", "mph", NULL};
+    static const char *const renderers[] = {"auto", "gpu", "software", NULL};
+    int is_units = c == OPT_UNITS;
+    int k = word_index(s, is_units ? units : renderers);
+    if (k < 0)
+        return ls_cli_fail(2, "view", "%s %s: expected %s", is_units ? "--units" : "--renderer", s,
+                           is_units ? "kmh or mph" : "auto, gpu or software");
+    if (is_units)
+        o->units = k;
+    else
+        o->renderer = (ls_renderer_choice)k;
+    return 0;
+}
+
+/* The options that take a plain number. */
+static int parse_numeric(int c, const char *s, view_opts *o)
+{
+    double v;
+    int ok = parse_number(s, &v) == 0;
+    switch (c) {
+    case OPT_AT:
+        if (!ok || v < 0) return ls_cli_fail(2, "view", "--at %s: expected seconds >= 0", s);
+        o->at_s = v;
+        return 0;
+    case OPT_CENTER:
+        if (!ok || v < 0) return ls_cli_fail(2, "view", "--center %s: expected metres >= 0", s);
+        o->center_m = v;
+        return 0;
+    case OPT_LANE:
+        if (!ok || v < 1 || v > LS_MAX_LANES || v != floor(v))
+            return ls_cli_fail(2, "view", "--lane %s: expected a lane number", s);
+        o->lane = (int)v;
+        return 0;
+    case OPT_FOLLOW:
+        if (!ok || v < 1 || v != floor(v) || v > 9e15)
+            return ls_cli_fail(2, "view", "--follow %s: expected a vehicle id", s);
+        o->follow = v;
+        return 0;
+    default:
+        if (!ok || v < 1 || v != floor(v))
+            return ls_cli_fail(2, "view", "--frames %s: expected a positive integer", s);
+        o->frames = (long)v;
+        return 0;
+    }
+}
+
+static int view_option(int c, const char *arg, view_opts *o)
+{
+    switch (c) {
+    case OPT_SCREENSHOT:
+        o->screenshot = arg;
+        return 0;
+    case OPT_SIZE:
+        return parse_size(arg, o);
+    case OPT_SPEED:
+        return parse_speed(arg, o);
+    case OPT_PAUSED:
+        o->paused = 1;
+        return 0;
+    case OPT_SPAN:
+        return parse_span(arg, o);
+    case OPT_UNITS:
+    case OPT_RENDERER:
+        return parse_choice(c, arg, o);
+    case OPT_STATS:
+        o->stats = 1;
+        return 0;
+    default:
+        return parse_numeric(c, arg, o);
+    }
+}
+
+/* 0 to go on, -1 after --help, or the exit status of a bad option. */
+static int parse_view(int argc, char **argv, view_opts *o)
+{
+    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
+                                         {"seed", required_argument, 0, LS_OPT_SEED},
+                                         {"duration", required_argument, 0, LS_OPT_DURATION},
+                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
+                                         {"help", no_argument, 0, LS_OPT_HELP},
+                                         {"at", required_argument, 0, OPT_AT},
+                                         {"screenshot", required_argument, 0, OPT_SCREENSHOT},
+                                         {"size", required_argument, 0, OPT_SIZE},
+                                         {"speed", required_argument, 0, OPT_SPEED},
+                                         {"paused", no_argument, 0, OPT_PAUSED},
+                                         {"center", required_argument, 0, OPT_CENTER},
+                                         {"span", required_argument, 0, OPT_SPAN},
+                                         {"lane", required_argument, 0, OPT_LANE},
+                                         {"units", required_argument, 0, OPT_UNITS},
+                                         {"frames", required_argument, 0, OPT_FRAMES},
+                                         {"stats", no_argument, 0, OPT_STATS},
+                                         {"follow", required_argument, 0, OPT_FOLLOW},
+                                         {"renderer", required_argument, 0, OPT_RENDERER},
+                                         {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    *o = (view_opts){
+        .width = 1280, .height = 800, .speed = 1, .center_m = NAN, .span_m = NAN, .units = -1};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        int r = ls_cli_common_option(&o->common, c, optarg);
+        if (r < 0) return 2;
+        if (r > 0) continue;
+        if (c == LS_OPT_HELP) {
+            fputs(view_help, stdout);
+            return -1;
+        }
+        if (c == ':') return ls_cli_fail(2, "view", "%s: expected a value", argv[optind - 1]);
+        if (c == '?' || c < OPT_AT)
+            return ls_cli_fail(2, "view", "unknown option %s (see lanesim view --help)",
+                               argv[optind - 1]);
+        if ((r = view_option(c, optarg, o)) != 0) return r;
+    }
+    if (optind < argc) o->common.scenario = argv[optind++];
+    if (optind < argc) return ls_cli_fail(2, "view", "unexpected argument %s", argv[optind]);
+    return 0;
+}
+
+/* Checks what only the loaded scenario can tell. */
+static int check_against(const view_opts *o, const ls_scenario *s)
+{
+    if (o->at_s > s->simulation.duration_s)
+        return ls_cli_fail(2, "view", "--at %g: past the end of the simulation (%g s)", o->at_s,
+                           s->simulation.duration_s);
+    if (o->lane > s->road.lanes)
+        return ls_cli_fail(2, "view", "--lane %d: the road has %d lanes", o->lane, s->road.lanes);
+    return 0;
+}
+
+static void apply_view(ls_viewer *v, const view_opts *o)
+{
+    ls_view *w = &v->view;
+    const ls_road_geom *g = &v->scene.geom;
+    ls_view_set_speed(w, o->speed);
+    w->paused = o->paused;
+    if (o->lane) w->st_lane = o->lane - 1;
+    if (o->units >= 0) v->scene.unit = (ls_speed_unit)o->units;
+    double span = isnan(o->span_m) ? w->m_per_px * w->win_w : o->span_m;
+    if (isinf(span) || span > g->length_m) span = g->length_m;
+    double center = isnan(o->center_m) ? (isnan(o->span_m) ? w->center_m : span / 2) : o->center_m;
+    ls_view_show_span(w, g, w->win_w, center, span);
+}
+
+/* Without a display there is nothing to show, but a screenshot can still be drawn offscreen. */
+static void offscreen_if_headless(const view_opts *o)
+{
+    if (!o->screenshot || getenv("SDL_VIDEODRIVER")) return;
+    if ((getenv("DISPLAY") && *getenv("DISPLAY")) ||
+        (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
+        return;
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+}
+
+/* Finds the vehicle with that id among those on the road (the API looks vehicles up by handle,
+ * so this walks the lanes once). */
+static int follow_id(ls_viewer *v, uint64_t id)
+{
+    for (int lane = 0; lane < v->scene.all_lanes; lane++) {
+        ls_lane_state ls = ls_world_lane(v->scene.world, lane);
+        for (int i = 0; i < ls.count; i++) {
+            ls_vehicle_info info;
+            uint32_t h = ls.handle[i];
+            if ((h & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) ||
+                ls_world_vehicle(v->scene.world, h, &info) != LS_OK || info.id != id)
+                continue;
+            ls_view_follow(&v->view, id, h);
+            return 0;
+        }
+    }
+    return ls_cli_fail(2, "view", "--follow %llu: no such vehicle on the road at %g s",
+                       (unsigned long long)id, ls_world_time(v->scene.world));
+}
+
+static void print_stats(const ls_viewer *v)
+{
+    ls_frame_summary s = ls_viewer_summary(v);
+    int w, h;
+    SDL_GetRendererOutputSize(v->ren, &w, &h);
+    fprintf(stderr,
+            "lanesim view: %ld frames of %dx%d (%s renderer), %.1f frames/s; frame work (events, "
+            "simulation, drawing): mean %.2f ms, median %.2f, 95th percentile %.2f, max %.2f; "
+            "drawing mean %.2f ms; simulated %.0f s, %.1fx real time\n",
+            s.frames, w, h, ls_viewer_renderer_name(v), s.fps, s.mean_ms, s.median_ms, s.p95_ms,
+            s.max_ms, s.draw_mean_ms, s.sim_s, s.real_factor);
+}
+
+static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
+{
+    ls_viewer *v = malloc(sizeof *v);
+    if (!v) return ls_cli_fail(1, "view", "out of memory");
+    char err[1024];
+    offscreen_if_headless(o);
+    int rc = 0;
+    ls_viewer_config cfg = {o->width, o->height, o->renderer};
+    if (ls_viewer_open(v, w, s, &cfg, err, sizeof err) != 0) {
+        free(v);
+        return ls_cli_fail(1, "view", "%s", err);
+    }
+    apply_view(v, o);
+    ls_status st = ls_scene_run_to(&v->scene, o->at_s);
+    if (st != LS_OK) rc = ls_cli_fail(1, "view", "the simulation stopped: %s", ls_status_name(st));
+    if (!rc && o->follow > 0) rc = follow_id(v, (uint64_t)o->follow);
+    if (!rc && o->screenshot && ls_viewer_screenshot(v, o->screenshot, err, sizeof err) != 0)
+        rc = ls_cli_fail(1, "view", "%s", err);
+    if (!rc && !o->screenshot && ls_viewer_run(v, o->frames, err, sizeof err) != 0)
+        rc = ls_cli_fail(1, "view", "%s", err);
+    if (o->stats && !o->screenshot) print_stats(v);
+    ls_viewer_close(v);
+    free(v);
+    return rc;
+}
+
+int ls_cmd_view(int argc, char **argv)
+{
+    view_opts o;
+    int rc = parse_view(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    ls_scenario s;
+    if ((rc = ls_cli_load(&o.common, &s)) != 0) return rc;
+    if ((rc = check_against(&o, &s)) != 0) return rc;
+    ls_world *w;
+    if ((rc = ls_cli_create_world(&s, &w)) != 0) return rc;
+    rc = show(w, &s, &o);
+    ls_world_destroy(w);
+    return rc;
+}

@@ -1,0 +1,770 @@
+/* test_view.c: the viewer drawn with SDL's offscreen driver: pixels, screenshots, input. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+
+#include "input.h"
+#include "layout.h"
+#include "palette.h"
+#include "support.h"
+#include "viewer.h"
+
+/* A ring of 100 cells of 7.5 m in two lanes, one-cell cars with vmax 5 cells/step (135 km/h),
+ * Newell's deterministic rule: at t = 0 every car stands still; at density 0.1, below the
+ * critical 1/6, every car soon drives at vmax. */
+static const char ring_yaml[] =
+    "name: two-lane ring\n"
+    "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+    "road: {length: 750, lanes: 2, ring: true, speed_limit: 135 km/h}\n"
+    "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+    "initial: {density: 0.1}\n"
+    "simulation: {duration: 1000, seed: 3}\n";
+
+/* An open road whose demand all goes into lane 1: lane 2 stays empty. */
+static const char open_yaml[] =
+    "name: one lane used\n"
+    "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+    "road: {length: 750, lanes: 2, speed_limit: 135 km/h}\n"
+    "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+    "demand: {mainline: {flow: 900, lane_split: [1, 0], arrivals: regular}}\n"
+    "detectors: [{name: mid, at: 400, period: 30}]\n"
+    "simulation: {duration: 1000, seed: 3}\n";
+
+typedef struct fixture {
+    ls_scenario sc;
+    ls_world *world;
+    ls_viewer v;
+} fixture;
+
+static void headless(void)
+{
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+}
+
+static void open_with(fixture *f, const char *yaml, const char *const *sets, int n, int w, int h,
+                      ls_renderer_choice renderer)
+{
+    headless();
+    ls_test_scenario(yaml, sets, n, &f->sc);
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
+    char err[512];
+    ls_viewer_config cfg = {w, h, renderer};
+    cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
+}
+
+static void open_scene(fixture *f, const char *yaml, const char *const *sets, int n, int w, int h)
+{
+    open_with(f, yaml, sets, n, w, h, LS_RENDER_AUTO);
+}
+
+static void close_scene(fixture *f)
+{
+    ls_viewer_close(&f->v);
+    ls_world_destroy(f->world);
+}
+
+static SDL_Color pixel(fixture *f, int x, int y)
+{
+    Uint8 rgb[4] = {0};
+    SDL_Rect one = {x, y, 1, 1};
+    cr_assert_eq(SDL_RenderReadPixels(f->v.ren, &one, SDL_PIXELFORMAT_RGB24, rgb, 4), 0, "%s",
+                 SDL_GetError());
+    return (SDL_Color){rgb[0], rgb[1], rgb[2], 255};
+}
+
+static int near(SDL_Color a, SDL_Color b)
+{
+    return abs(a.r - b.r) <= 2 && abs(a.g - b.g) <= 2 && abs(a.b - b.b) <= 2;
+}
+
+#define expect_color(got, want, what)                                                              \
+    cr_expect(near(got, want), "%s: got %d,%d,%d, expected %d,%d,%d", what, got.r, got.g, got.b,   \
+              want.r, want.g, want.b)
+
+/* The centre of each vehicle of a lane that the main view shows, away from the lane numbers. */
+typedef struct spot {
+    int x, y, speed;
+} spot;
+
+static int vehicle_spots(fixture *f, int lane, spot *out, int max)
+{
+    ls_layout L = ls_layout_compute(&f->v.view, &f->v.scene.geom);
+    ls_lane_state ls = ls_world_lane(f->world, lane);
+    int n = 0;
+    for (int i = 0; i < ls.count && n < max; i++) {
+        SDL_FRect rc;
+        double front = ls_scene_draw_front(&f->v.scene, ls.front[i], ls.speed[i]);
+        if (!ls_vehicle_rect(&f->v.scene, &f->v.view, &L, lane, front, ls.length[i], 0, &rc))
+            continue;
+        int x = (int)(rc.x + rc.w / 2), y = (int)(rc.y + rc.h / 2);
+        if (x < 60 || x > L.main.w - 10 || rc.x < 0) continue;
+        out[n++] = (spot){x, y, ls.speed[i]};
+    }
+    return n;
+}
+
+/* ---- pixels of a known scene ---- */
+
+Test(view_pixels, stopped_vehicle_has_the_colour_of_speed_zero)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    ls_viewer_draw(&f.v);
+    spot s[64];
+    int n = vehicle_spots(&f, 0, s, 64);
+    cr_assert_gt(n, 3, "no vehicle in view");
+    SDL_Color zero = ls_speed_color(0);
+    for (int i = 0; i < n; i++) {
+        cr_assert_eq(s[i].speed, 0);
+        expect_color(pixel(&f, s[i].x, s[i].y), zero, "stopped vehicle");
+    }
+    close_scene(&f);
+}
+
+Test(view_pixels, free_flowing_vehicle_has_the_free_flow_colour)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 200), LS_OK);
+    ls_viewer_draw(&f.v);
+    spot s[64];
+    int n = vehicle_spots(&f, 1, s, 64);
+    cr_assert_gt(n, 3, "no vehicle in view");
+    SDL_Color top = ls_speed_color(1);
+    for (int i = 0; i < n; i++) {
+        cr_assert_eq(s[i].speed, 5, "not free flow yet");
+        expect_color(pixel(&f, s[i].x, s[i].y), top, "free-flowing vehicle");
+    }
+    cr_expect(!near(top, ls_speed_color(0)), "the two ends of the scale must differ");
+    close_scene(&f);
+}
+
+Test(view_pixels, empty_lane_has_the_road_colour)
+{
+    fixture f;
+    open_scene(&f, open_yaml, NULL, 0, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 120), LS_OK);
+    ls_viewer_draw(&f.v);
+    cr_assert_eq(ls_world_lane(f.world, 1).count, 0);
+    cr_assert_gt(ls_world_lane(f.world, 0).count, 3);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    int y = (int)(L.road_y + 1.5f * L.lane_px);
+    /* Away from the lane numbers and from the detector at 400 m. */
+    for (int x = 80; x < L.main.w - 10; x += 37) {
+        if (fabs(ls_layout_m(&L, &f.v.view, (float)x) - 400) < 15) continue;
+        expect_color(pixel(&f, x, y), ls_col_road, "empty lane");
+    }
+    close_scene(&f);
+}
+
+/* Without a GPU the viewer draws with SDL's software renderer (viewer.h); the GL renderer on
+ * Mesa must give the same colours. (The sanitizer build sets SDL_RENDER_DRIVER=software, which
+ * overrides the choice: see tests/CMakeLists.txt.) */
+Test(view_pixels, gl_renderer_gives_the_same_colours)
+{
+    fixture f;
+    open_with(&f, ring_yaml, NULL, 0, 1000, 700, LS_RENDER_GPU);
+    const char *forced = getenv("SDL_RENDER_DRIVER");
+    if (!forced) cr_expect_str_eq(ls_viewer_renderer_name(&f.v), "opengl");
+    ls_viewer_draw(&f.v);
+    spot s[64];
+    int n = vehicle_spots(&f, 0, s, 64);
+    cr_assert_gt(n, 3);
+    for (int i = 0; i < n; i++)
+        expect_color(pixel(&f, s[i].x, s[i].y), ls_speed_color(0), "stopped, GL");
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    expect_color(pixel(&f, 2, L.main.y + L.main.h - 2), ls_col_background, "background, GL");
+    close_scene(&f);
+}
+
+/* A blockage's closed stretch is the closed colour (or its stripes), never a stopped vehicle,
+ * and the space-time history marks it closed. */
+Test(view_pixels, closed_stretch_is_drawn_closed)
+{
+    fixture f;
+    const char *sets[] = {"blockages=[{lanes: [2], from: 300, to: 600}]"};
+    open_scene(&f, open_yaml, sets, 1, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 30), LS_OK);
+    ls_viewer_draw(&f.v);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    int y = (int)(L.road_y + 1.5f * L.lane_px);
+    int closed = 0, hatch = 0;
+    for (double m = 320; m < 580; m += 7) {
+        SDL_Color c = pixel(&f, (int)ls_layout_x(&L, &f.v.view, m), y);
+        closed += near(c, ls_col_closed);
+        hatch += near(c, ls_col_closed_hatch);
+        cr_expect(near(c, ls_col_closed) || near(c, ls_col_closed_hatch), "at %.0f m: %d,%d,%d", m,
+                  c.r, c.g, c.b);
+    }
+    cr_expect(closed > 0 && hatch > 0, "light with dark stripes");
+    int bin = (int)(450 / 7.5 / f.v.scene.st.bin_cells);
+    cr_expect_eq(ls_spacetime_at(&f.v.scene.st, 1, 0, bin), -2);
+    close_scene(&f);
+}
+
+/* An on-ramp's vehicles are drawn in the ramp rows below the road (its road before the gore,
+ * its acceleration lane after), a click follows one of them, and a dropped lane has no road. */
+Test(view_pixels, ramp_rows_and_a_dropped_lane)
+{
+    static const char yaml[] =
+        "name: ramp\n"
+        "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+        "road: {length: 900, lanes: 2, speed_limit: 135 km/h}\n"
+        "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+        "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 300, flow: 1800}]\n"
+        "lane_drops: [{lane: 1, at: 800}]\n"
+        "simulation: {duration: 1000, seed: 3}\n";
+    fixture f;
+    open_scene(&f, yaml, NULL, 0, 1000, 700);
+    cr_assert_eq(f.v.scene.geom.rows, 4, "two lanes and two ramp rows");
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 40), LS_OK);
+    ls_viewer_draw(&f.v);
+    int lane = f.v.scene.ramps[0].lane;
+    cr_assert_eq(lane, 2);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    ls_lane_state ls = ls_world_lane(f.world, lane);
+    cr_assert_gt(ls.count, 1, "no vehicle on the ramp");
+    int rows_seen[2] = {0, 0}, checked = 0;
+    for (int i = 0; i < ls.count; i++) {
+        if (ls.handle[i] & LS_HANDLE_OBSTACLE) continue;
+        SDL_FRect rc;
+        if (!ls_vehicle_rect(&f.v.scene, &f.v.view, &L, lane, ls.front[i], ls.length[i], 0, &rc))
+            continue;
+        int row = (int)((rc.y + rc.h / 2 - L.road_y) / L.lane_px);
+        double m = (ls.front[i] + 1) * 7.5;
+        cr_expect_eq(row, m < 450 ? 3 : 2, "vehicle at %.0f m in row %d", m, row);
+        rows_seen[row - 2]++;
+        expect_color(pixel(&f, (int)(rc.x + rc.w / 2), (int)(rc.y + rc.h / 2)),
+                     ls_speed_color(ls.speed[i] / 5.0), "ramp vehicle");
+        checked++;
+    }
+    cr_expect_gt(checked, 1);
+    cr_expect(rows_seen[1] > 0, "none on the ramp's road");
+    /* Lane 1 ends at 800 m: beyond it there is no pavement. */
+    int y = (int)(L.road_y + 0.5f * L.lane_px);
+    expect_color(pixel(&f, (int)ls_layout_x(&L, &f.v.view, 850), y), ls_col_background,
+                 "past the lane drop");
+    expect_color(pixel(&f, (int)ls_layout_x(&L, &f.v.view, 700), y + 3), ls_col_road,
+                 "before the lane drop");
+    close_scene(&f);
+}
+
+/* Zoomed out, vehicles are drawn as raster rows: the same colours must come out. */
+Test(view_pixels, zoomed_out_rows_keep_the_colours)
+{
+    fixture f;
+    const char *sets[] = {"road.length=15000"};
+    open_scene(&f, ring_yaml, sets, 1, 1000, 700);
+    ls_view_fit(&f.v.view, &f.v.scene.geom, f.v.view.win_w);
+    ls_viewer_draw(&f.v);
+    cr_assert_lt(7.5 / f.v.view.m_per_px, LS_RASTER_BELOW_PX, "not zoomed out enough");
+    spot s[64];
+    int n = vehicle_spots(&f, 0, s, 64);
+    cr_assert_gt(n, 3);
+    for (int i = 0; i < n; i++)
+        expect_color(pixel(&f, s[i].x, s[i].y), ls_speed_color(0), "stopped, zoomed out");
+    close_scene(&f);
+}
+
+/* ---- screenshots ---- */
+
+static int distinct_colours(SDL_Surface *s, int limit)
+{
+    Uint32 seen[64];
+    int n = 0;
+    SDL_LockSurface(s);
+    for (int y = 0; y < s->h && n < limit; y += 3)
+        for (int x = 0; x < s->w && n < limit; x += 3) {
+            Uint8 *p = (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel;
+            Uint32 c = (Uint32)p[0] << 16 | (Uint32)p[1] << 8 | p[2];
+            int k = 0;
+            while (k < n && seen[k] != c) k++;
+            if (k == n) seen[n++] = c;
+        }
+    SDL_UnlockSurface(s);
+    return n;
+}
+
+/* A valid PNG of the given size with more than a few colours in it. */
+static void check_png(const char *path, int w, int h)
+{
+    SDL_Surface *s = IMG_Load(path);
+    cr_assert_not_null(s, "not a PNG: %s", IMG_GetError());
+    cr_expect_eq(s->w, w);
+    cr_expect_eq(s->h, h);
+    cr_expect_geq(distinct_colours(s, 40), 40, "the picture is (nearly) one colour");
+    SDL_FreeSurface(s);
+    unlink(path);
+}
+
+Test(view_screenshot, command_writes_a_png_of_the_window_size)
+{
+    char path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-view-%ld.png", (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=offscreen %s view %s --screenshot %s --at 120 --size 900x600",
+             ls_test_cli(), ls_test_src("scenarios/ring-2lane.yaml"), path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    check_png(path, 900, 600);
+}
+
+/* The same command under a real X server, as on a desktop (tools/setup.sh installs Xvfb). */
+Test(view_screenshot, works_under_xvfb)
+{
+    cr_assert_eq(system("command -v xvfb-run >/dev/null"), 0,
+                 "xvfb-run is missing: tools/setup.sh installs xvfb and xauth");
+    char path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-xvfb-%ld.png", (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "env -u SDL_VIDEODRIVER xvfb-run -a -s '-screen 0 1280x1024x24' %s view %s "
+             "--screenshot %s --at 60 --size 700x500",
+             ls_test_cli(), ls_test_src("scenarios/highway-4lane.yaml"), path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    check_png(path, 700, 500);
+}
+
+/* The file holds exactly the picture in the renderer. */
+Test(view_screenshot, file_matches_the_window)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 800, 500);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 30), LS_OK);
+    char path[64], err[512];
+    snprintf(path, sizeof path, "/tmp/lstest-view-%ld.png", (long)getpid());
+    cr_assert_eq(ls_viewer_screenshot(&f.v, path, err, sizeof err), 0, "%s", err);
+    SDL_Surface *png = IMG_Load(path);
+    cr_assert_not_null(png);
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(png, SDL_PIXELFORMAT_RGB24, 0);
+    cr_assert_eq(rgb->w, 800);
+    cr_assert_eq(rgb->h, 500);
+    int mismatches = 0;
+    for (int y = 0; y < rgb->h; y += 7)
+        for (int x = 0; x < rgb->w; x += 7) {
+            Uint8 *p = (Uint8 *)rgb->pixels + y * rgb->pitch + 3 * x;
+            SDL_Color w = pixel(&f, x, y);
+            mismatches += p[0] != w.r || p[1] != w.g || p[2] != w.b;
+        }
+    cr_expect_eq(mismatches, 0);
+    SDL_FreeSurface(rgb);
+    SDL_FreeSurface(png);
+    unlink(path);
+    close_scene(&f);
+}
+
+/* ---- input ---- */
+
+static void push_key(SDL_Keycode k, Uint16 mod)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = k;
+    e.key.keysym.mod = mod;
+    SDL_PushEvent(&e);
+}
+
+static void push_button(Uint32 type, int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.x = x;
+    e.button.y = y;
+    SDL_PushEvent(&e);
+}
+
+static void push_motion(int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEMOTION;
+    e.motion.x = x;
+    e.motion.y = y;
+    e.motion.state = SDL_BUTTON_LMASK;
+    SDL_PushEvent(&e);
+}
+
+static void push_wheel(int notches, int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEWHEEL;
+    e.wheel.y = notches;
+    e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+#if SDL_VERSION_ATLEAST(2, 26, 0)
+    e.wheel.mouseX = x;
+    e.wheel.mouseY = y;
+#else
+    SDL_WarpMouseInWindow(NULL, x, y);
+#endif
+    SDL_PushEvent(&e);
+}
+
+static void pump(fixture *f)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) ls_viewer_event(&f->v, &e);
+}
+
+Test(view_input, keys_pause_step_and_pace)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    pump(&f);
+    cr_assert_eq(f.v.view.paused, 0);
+    push_key(SDLK_SPACE, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.paused, 1);
+    push_key(SDLK_SPACE, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.paused, 0);
+    push_key(SDLK_RIGHTBRACKET, 0);
+    push_key(SDLK_RIGHTBRACKET, 0);
+    pump(&f);
+    cr_expect_eq(ls_view_speed(&f.v.view), 5);
+    push_key(SDLK_LEFTBRACKET, 0);
+    pump(&f);
+    cr_expect_eq(ls_view_speed(&f.v.view), 2);
+    push_key(SDLK_m, 0);
+    pump(&f);
+    cr_expect_eq(ls_view_speed(&f.v.view), 0, "M: as fast as it goes");
+    push_key(SDLK_r, 0);
+    pump(&f);
+    cr_expect_eq(ls_view_speed(&f.v.view), 1, "R: real time");
+    /* S pauses and does exactly one step, whatever time passes. */
+    push_key(SDLK_s, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.paused, 1);
+    cr_assert_eq(ls_viewer_advance(&f.v, 5.0, 1.0), LS_OK);
+    cr_expect_eq(ls_world_step_index(f.world), 1);
+    cr_assert_eq(ls_viewer_advance(&f.v, 5.0, 1.0), LS_OK);
+    cr_expect_eq(ls_world_step_index(f.world), 1, "paused: no more steps");
+    close_scene(&f);
+}
+
+Test(view_input, wheel_zooms_about_the_pointer_and_keys_zoom_and_fit)
+{
+    fixture f;
+    const char *sets[] = {"road.length=6000"};
+    open_scene(&f, ring_yaml, sets, 1, 1000, 700);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    int x = 700, y = L.main.y + L.main.h / 2;
+    double under = ls_layout_m(&L, &f.v.view, (float)x), mpp = f.v.view.m_per_px;
+    push_wheel(1, x, y);
+    pump(&f);
+    cr_expect(fabs(f.v.view.m_per_px - mpp / 1.25) < 1e-9, "one notch zooms in 1.25 times");
+    L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    cr_expect(fabs(ls_layout_m(&L, &f.v.view, (float)x) - under) < 1e-6,
+              "the point under the pointer stays");
+    push_key(SDLK_MINUS, 0);
+    push_key(SDLK_MINUS, 0);
+    pump(&f);
+    cr_expect(fabs(f.v.view.m_per_px - mpp * 1.25) < 1e-9);
+    push_key(SDLK_f, 0);
+    pump(&f);
+    cr_expect(fabs(f.v.view.m_per_px - 6000.0 / 1000) < 1e-9, "F fits the whole road");
+    cr_expect(fabs(f.v.view.center_m - 3000) < 1e-9);
+    close_scene(&f);
+}
+
+Test(view_input, drag_pans_and_overview_click_jumps)
+{
+    fixture f;
+    const char *sets[] = {"road.length=6000"};
+    open_scene(&f, ring_yaml, sets, 1, 1000, 700);
+    ls_view_show_span(&f.v.view, &f.v.scene.geom, 1000, 3000, 1000);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    int y = L.main.y + 4;
+    double c0 = f.v.view.center_m, mpp = f.v.view.m_per_px;
+    push_button(SDL_MOUSEBUTTONDOWN, 500, y);
+    push_motion(450, y);
+    push_motion(400, y);
+    push_button(SDL_MOUSEBUTTONUP, 400, y);
+    pump(&f);
+    cr_expect(fabs(f.v.view.center_m - (c0 + 100 * mpp)) < 1e-6, "dragging left moves along");
+    cr_expect_eq(f.v.view.follow_id, 0, "a drag is not a click");
+    int ox = (int)ls_layout_ov_x(&L, &f.v.scene.geom, 4500);
+    push_button(SDL_MOUSEBUTTONDOWN, ox, L.overview.y + L.overview.h / 2);
+    push_button(SDL_MOUSEBUTTONUP, ox, L.overview.y + L.overview.h / 2);
+    pump(&f);
+    cr_expect(fabs(f.v.view.center_m - 4500) < 6000.0 / L.ov_w + 1e-6,
+              "a click on the overview centres the main view there");
+    close_scene(&f);
+}
+
+Test(view_input, click_follows_a_vehicle_and_the_road_unfollows)
+{
+    fixture f;
+    const char *sets[] = {"road.length=3000"};
+    open_scene(&f, open_yaml, sets, 1, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 60), LS_OK);
+    ls_viewer_draw(&f.v);
+    spot s[8];
+    cr_assert_gt(vehicle_spots(&f, 0, s, 8), 0);
+    push_button(SDL_MOUSEBUTTONDOWN, s[0].x, s[0].y);
+    push_button(SDL_MOUSEBUTTONUP, s[0].x, s[0].y);
+    pump(&f);
+    cr_assert_neq(f.v.view.follow_id, 0, "the click did not pick the vehicle");
+    ls_vehicle_info info;
+    cr_assert_eq(ls_world_vehicle(f.world, f.v.view.follow_handle, &info), LS_OK);
+    cr_expect_eq(info.id, f.v.view.follow_id);
+    cr_expect_eq(info.lane, 0);
+    cr_expect_eq(f.v.view.tracking, 1);
+    /* The camera keeps the followed vehicle in the middle as it drives on (held half a view
+     * from the road's ends). */
+    for (int i = 0; i < 20; i++) cr_assert_eq(ls_scene_step(&f.v.scene), LS_OK);
+    ls_viewer_draw(&f.v);
+    cr_assert_eq(ls_world_vehicle(f.world, f.v.view.follow_handle, &info), LS_OK);
+    double want = info.front_m - info.length_m / 2, half = f.v.view.m_per_px * 500;
+    want = want < half ? half : want > 3000 - half ? 3000 - half : want;
+    cr_expect(fabs(f.v.view.center_m - want) < 1e-6, "camera at %g, vehicle at %g",
+              f.v.view.center_m, want);
+    cr_expect(want > half, "the vehicle should have driven past the first half view");
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    int y2 = (int)(L.road_y + 1.5f * L.lane_px);
+    push_button(SDL_MOUSEBUTTONDOWN, 500, y2);
+    push_button(SDL_MOUSEBUTTONUP, 500, y2);
+    pump(&f);
+    cr_expect_eq(f.v.view.follow_id, 0, "a click on the empty lane unfollows");
+    close_scene(&f);
+}
+
+/* Vehicles on an on-ramp can be followed like any other. */
+Test(view_input, click_follows_a_vehicle_on_a_ramp)
+{
+    static const char yaml[] =
+        "name: ramp\n"
+        "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+        "road: {length: 900, lanes: 2, speed_limit: 135 km/h}\n"
+        "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+        "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 300, flow: 1800}]\n"
+        "simulation: {duration: 1000, seed: 3}\n";
+    fixture f;
+    open_scene(&f, yaml, NULL, 0, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 40), LS_OK);
+    ls_viewer_draw(&f.v);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    ls_lane_state ls = ls_world_lane(f.world, 2);
+    int i = ls.count - 1;
+    while (i >= 0 && (ls.handle[i] & LS_HANDLE_OBSTACLE)) i--;
+    cr_assert_geq(i, 0);
+    SDL_FRect rc;
+    cr_assert(ls_vehicle_rect(&f.v.scene, &f.v.view, &L, 2, ls.front[i], ls.length[i], 0, &rc));
+    push_button(SDL_MOUSEBUTTONDOWN, (int)(rc.x + rc.w / 2), (int)(rc.y + rc.h / 2));
+    push_button(SDL_MOUSEBUTTONUP, (int)(rc.x + rc.w / 2), (int)(rc.y + rc.h / 2));
+    pump(&f);
+    ls_vehicle_info info;
+    cr_assert_eq(ls_world_vehicle(f.world, ls.handle[i], &info), LS_OK);
+    cr_expect_eq(f.v.view.follow_id, info.id);
+    cr_expect_eq(info.lane, 2);
+    close_scene(&f);
+}
+
+Test(view_input, panels_help_lane_screenshot_and_quit)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    push_key(SDLK_l, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.st_lane, 1);
+    push_key(SDLK_l, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.st_lane, 0, "wraps round");
+    push_key(SDLK_l, KMOD_LSHIFT);
+    pump(&f);
+    cr_expect_eq(f.v.view.st_lane, 1, "Shift+L goes back");
+    push_key(SDLK_h, 0);
+    push_key(SDLK_o, 0);
+    push_key(SDLK_d, 0);
+    pump(&f);
+    cr_expect(!f.v.view.show_side && !f.v.view.show_overview && !f.v.view.show_spacetime);
+    ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
+    cr_expect(!L.side.w && !L.overview.w && !L.spacetime.w, "hidden panels take no room");
+    push_key(SDLK_p, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.screenshot_requested, 1);
+    push_key(SDLK_SLASH, KMOD_LSHIFT);
+    pump(&f);
+    cr_expect_eq(f.v.view.show_help, 1, "? shows the keys");
+    push_key(SDLK_ESCAPE, 0);
+    pump(&f);
+    cr_expect(!f.v.view.show_help && !f.v.view.quit, "Esc first closes the help");
+    push_key(SDLK_F1, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.show_help, 1);
+    push_key(SDLK_ESCAPE, 0);
+    push_key(SDLK_ESCAPE, 0);
+    pump(&f);
+    cr_expect_eq(f.v.view.quit, 1);
+    close_scene(&f);
+}
+
+Test(view_input, resize_and_close)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_WINDOWEVENT;
+    e.window.event = SDL_WINDOWEVENT_SIZE_CHANGED;
+    e.window.data1 = 1400;
+    e.window.data2 = 900;
+    SDL_PushEvent(&e);
+    pump(&f);
+    cr_expect_eq(f.v.view.win_w, 1400);
+    cr_expect_eq(f.v.view.win_h, 900);
+    cr_expect_eq(ls_layout_compute(&f.v.view, &f.v.scene.geom).main.w, 1400);
+    memset(&e, 0, sizeof e);
+    e.type = SDL_QUIT;
+    SDL_PushEvent(&e);
+    pump(&f);
+    cr_expect_eq(f.v.view.quit, 1);
+    close_scene(&f);
+}
+
+/* ---- the simulation is the simulation ---- */
+
+/* Frames only decide when steps happen, never what they do: one long frame or a hundred short
+ * ones give the same world as stepping it directly. */
+Test(view_sim, steps_do_not_depend_on_frames_and_the_viewer_changes_nothing)
+{
+    fixture a, b;
+    open_scene(&a, ring_yaml, NULL, 0, 800, 500);
+    open_scene(&b, ring_yaml, NULL, 0, 800, 500);
+    ls_view_set_speed(&a.v.view, 10);
+    ls_view_set_speed(&b.v.view, 10);
+    /* a: eight long frames (a quarter second is the most one frame counts) and a short one. */
+    for (int i = 0; i < 8; i++) cr_assert_eq(ls_viewer_advance(&a.v, 0.25, 10.0), LS_OK);
+    cr_assert_eq(ls_viewer_advance(&a.v, 0.01, 10.0), LS_OK);
+    for (int i = 0; i < 201; i++) {
+        cr_assert_eq(ls_viewer_advance(&b.v, 0.01, 10.0), LS_OK);
+        if (i % 20 == 0) ls_viewer_draw(&b.v);
+    }
+    cr_assert_eq(ls_world_step_index(a.world), 20);
+    cr_assert_eq(ls_world_step_index(b.world), 20);
+    ls_world *plain;
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_world_create(&a.sc, &plain, &d), LS_OK);
+    for (int i = 0; i < 20; i++) cr_assert_eq(ls_world_step(plain), LS_OK);
+    cr_expect_eq(ls_world_state_hash(a.world), ls_world_state_hash(plain));
+    cr_expect_eq(ls_world_state_hash(b.world), ls_world_state_hash(plain));
+    cr_expect(b.v.scene.alpha > 0 && b.v.scene.alpha < 1, "between steps the picture interpolates");
+    ls_world_destroy(plain);
+    close_scene(&a);
+    close_scene(&b);
+}
+
+/* The space-time history records stopped and moving vehicles where they are. */
+Test(view_sim, spacetime_history_follows_the_lane)
+{
+    fixture f;
+    open_scene(&f, open_yaml, NULL, 0, 800, 500);
+    const ls_spacetime *st = &f.v.scene.st;
+    for (int b = 0; b < st->bins; b++) cr_expect_eq(ls_spacetime_at(st, 0, 0, b), -1);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 100), LS_OK);
+    cr_expect_eq(st->written, 101, "one column a second, plus t = 0");
+    ls_lane_state ls = ls_world_lane(f.world, 0);
+    cr_assert_gt(ls.count, 0);
+    int bin = (int)(ls.front[ls.count - 1] / st->bin_cells);
+    cr_expect(fabs(ls_spacetime_at(st, 0, 0, bin) - ls.speed[ls.count - 1] / 5.0) < 0.01);
+    for (int b = 0; b < st->bins; b++) cr_expect_eq(ls_spacetime_at(st, 1, 0, b), -1);
+    close_scene(&f);
+}
+
+/* ---- pure parts ---- */
+
+Test(view_logic, speed_scale_is_continuous_and_units_follow_the_scenario)
+{
+    SDL_Color prev = ls_speed_color(0);
+    for (int i = 1; i <= 1000; i++) {
+        SDL_Color c = ls_speed_color(i / 1000.0);
+        cr_expect(abs(c.r - prev.r) <= 2 && abs(c.g - prev.g) <= 2 && abs(c.b - prev.b) <= 2,
+                  "jump at %d", i);
+        prev = c;
+    }
+    cr_expect(near(ls_speed_color(-1), ls_speed_color(0)));
+    cr_expect(near(ls_speed_color(7), ls_speed_color(1)));
+    cr_expect_eq(ls_speed_unit_guess(104.60736), LS_UNIT_MPH, "65 mph");
+    cr_expect_eq(ls_speed_unit_guess(135), LS_UNIT_KMH);
+    cr_expect_eq(ls_speed_unit_guess(96.56064), LS_UNIT_MPH, "60 mph");
+    cr_expect(fabs(ls_speed_unit_from_mps(LS_UNIT_MPH, 26.8224) - 60) < 1e-9);
+}
+
+Test(view_logic, camera_stays_on_the_road_and_between_the_zoom_limits)
+{
+    ls_road_geom g = {10000, 4, 4, 3.7, 1.5, 6667, 0};
+    ls_view v;
+    ls_view_init(&v, &g, 1000, 700);
+    cr_expect(fabs(v.m_per_px * 1000 - 1000) < 1e-9, "opens on 1 km");
+    cr_expect(fabs(v.center_m - 500) < 1e-9, "at the start of the road");
+    ls_view_pan_px(&v, &g, 1000, 1e6, 0);
+    cr_expect(fabs(v.center_m - 500) < 1e-9, "cannot pan off the start");
+    ls_view_zoom_at(&v, &g, 1000, 1e-6, 500);
+    cr_expect(fabs(v.m_per_px - 10) < 1e-9, "zooming out stops at the whole road");
+    ls_view_zoom_at(&v, &g, 1000, 1e9, 500);
+    cr_expect(fabs(v.m_per_px - LS_MIN_M_PER_PX) < 1e-12);
+    ls_view_set_speed(&v, 40);
+    cr_expect_eq(ls_view_speed(&v), 50);
+    for (int i = 0; i < 20; i++) ls_view_faster(&v);
+    cr_expect_eq(ls_view_speed(&v), 0, "the top level is as fast as it goes");
+    char buf[32];
+    ls_format_clock(buf, sizeof buf, 3723);
+    cr_expect_str_eq(buf, "1:02:03");
+}
+
+/* ---- the command ---- */
+
+Test(view_cli, bad_options_exit_2_and_a_missing_font_exits_1)
+{
+    char cmd[4096], *out, *err;
+    const char *bad[] = {"--at 99999", "--size 10x10", "--units furlongs",
+                         "--speed -3", "--lane 9",     "--frames 0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd, "SDL_VIDEODRIVER=offscreen %s view %s %s", ls_test_cli(),
+                 ls_test_src("scenarios/ring-2lane.yaml"), bad[i]);
+        cr_expect_eq(ls_test_run(cmd, &out, &err), 2, "%s: %s", bad[i], err);
+        cr_expect(strncmp(err, "lanesim view: ", 14) == 0, "%s", err);
+        free(out), free(err);
+    }
+    snprintf(cmd, sizeof cmd,
+             "LANESIM_FONT=/nonexistent.ttf SDL_VIDEODRIVER=offscreen %s view %s --screenshot "
+             "/tmp/lstest-never.png",
+             ls_test_cli(), ls_test_src("scenarios/ring-2lane.yaml"));
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 1);
+    cr_expect(strstr(err, "LANESIM_FONT") != NULL, "%s", err);
+    cr_expect_neq(access("/tmp/lstest-never.png", F_OK), 0);
+    free(out), free(err);
+    snprintf(cmd, sizeof cmd, "%s view --help", ls_test_cli());
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 0);
+    cr_expect(strstr(out, "--screenshot") != NULL);
+    free(out), free(err);
+}
+
+/* `lanesim view` runs lanesim-view, so lanesim itself loads no graphics library. */
+Test(view_cli, lanesim_itself_does_not_load_sdl)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd, "ldd %s", ls_test_cli());
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "libgsl") != NULL, "ldd output: %s", out);
+    cr_expect(strstr(out, "SDL") == NULL, "lanesim links SDL: %s", out);
+    free(out), free(err);
+    snprintf(cmd, sizeof cmd, "%s help view", ls_test_cli());
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "usage: lanesim view") != NULL);
+    free(out), free(err);
+}
