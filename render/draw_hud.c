@@ -247,7 +247,10 @@ static void vehicle_fields(pen *p, const ls_vehicle_info *v)
     field(p, "lane", buf);
     snprintf(buf, sizeof buf, "%.2f km", v->front_m / 1000);
     field(p, "position", buf);
-    field(p, "destination", "-");
+    const ls_scenario *sc = &s->sc;
+    snprintf(buf, sizeof buf, "%s to %s", v->origin >= 0 ? sc->ramps[v->origin].name : "mainline",
+             v->destination >= 0 ? sc->ramps[v->destination].name : "end of road");
+    field(p, "trip", buf);
     field(p, "strategy", "-");
     snprintf(buf, sizeof buf, "%d", v->lane_changes);
     field(p, "lane changes", buf);

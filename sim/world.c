@@ -289,6 +289,8 @@ ls_status ls_world_vehicle(const ls_world *w, uint32_t handle, ls_vehicle_info *
     out->arrival_s = f->arrival_s[handle];
     out->entry_s = f->entry_step[handle] < 0 ? -1 : (double)f->entry_step[handle] * w->dt_s;
     out->lane_changes = f->lane_changes[handle];
+    out->origin = f->origin[handle];
+    out->destination = f->dest[handle];
     out->length_m = w->type_length[f->type[handle]] * w->cell_m;
     if (out->lane < 0) return LS_OK;
     const ls_lane *ln = &w->lane[out->lane];

@@ -82,6 +82,8 @@ typedef struct ls_vehicle_info {
     double arrival_s;     /* s: when the vehicle arrived at the entry (queued) */
     double entry_s;       /* s: when it entered the road */
     int lane_changes;
+    int origin;           /* on-ramp index it came from, -1 for the mainline */
+    int destination;      /* off-ramp index it is bound for, -1 for the end of the road */
 } ls_vehicle_info;
 
 ls_status ls_world_vehicle(const ls_world *w, uint32_t handle, ls_vehicle_info *out);
