@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -140,6 +141,7 @@ int ls_cli_load(const ls_cli_common *c, ls_scenario *out)
     }
     if (c->duration) rename_origin(d, dur_set, dur_shown);
     ls_cli_print_diags(d);
+    if (st != LS_OK && d->count == 0) ls_cli_fail(1, NULL, "%s", ls_status_name(st));
     free(d);
     return st == LS_OK ? 0 : ls_status_exit_code(st);
 }
@@ -147,11 +149,16 @@ int ls_cli_load(const ls_cli_common *c, ls_scenario *out)
 int ls_cli_create_world(const ls_scenario *s, ls_world **out)
 {
     *out = NULL;
+    /* GSL's default error handler aborts the process, for instance when the world's random
+     * stream cannot be allocated; off, the failure comes back as LS_ERR_NOMEM and a message. */
+    gsl_set_error_handler_off();
     ls_diags *d = malloc(sizeof *d);
     if (!d) return ls_cli_fail(1, NULL, "out of memory");
     ls_diags_clear(d);
     ls_status st = ls_world_create(s, out, d);
     ls_cli_print_diags(d);
+    /* Never fail silently, even when the library gave no reason (docs/reliability.md). */
+    if (st != LS_OK && d->count == 0) ls_cli_fail(1, NULL, "%s", ls_status_name(st));
     free(d);
     return st == LS_OK ? 0 : ls_status_exit_code(st);
 }

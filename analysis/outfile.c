@@ -1,9 +1,11 @@
 /* outfile.c: output files written whole or not at all. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Open temporaries, so that an interrupted run can remove them all. The command line, not the
@@ -22,27 +24,47 @@ static void track(ls_outfile *o, int on)
     }
 }
 
+static void release(ls_outfile *o)
+{
+    track(o, 0);
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+}
+
+/* Where the file really goes. An existing path that is not a regular file (a device such as
+ * /dev/null or /dev/full, a pipe, /dev/stdout) is written directly: renaming a temporary onto it
+ * would replace the device node itself (as root, even /dev/null). A symbolic link to a file is
+ * followed, so that the rename replaces the file and not the link. */
+static char *target(const char *path, int *direct)
+{
+    struct stat st;
+    *direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    char *real = NULL;
+    if (!*direct && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) real = realpath(path, NULL);
+    if (real) return real;
+    real = malloc(strlen(path) + 1);
+    if (real) strcpy(real, path);
+    return real;
+}
+
 int ls_outfile_open(ls_outfile *o, const char *path)
 {
     memset(o, 0, sizeof *o);
-    size_t n = strlen(path) + 32;
-    o->path = malloc(strlen(path) + 1);
-    o->tmp = malloc(n);
-    if (!o->path || !o->tmp) {
-        free(o->path);
-        free(o->tmp);
-        memset(o, 0, sizeof *o);
+    int direct = 0;
+    o->path = target(path, &direct);
+    size_t n = o->path ? strlen(o->path) + 32 : 0;
+    o->tmp = direct || !o->path ? NULL : malloc(n);
+    if (!o->path || (!direct && !o->tmp)) {
+        release(o);
         errno = ENOMEM;
         return -1;
     }
-    strcpy(o->path, path);
-    snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    o->f = fopen(o->tmp, "wb");
+    if (o->tmp) snprintf(o->tmp, n, "%s.tmp.%ld", o->path, (long)getpid());
+    o->f = fopen(o->tmp ? o->tmp : o->path, "wb");
     if (!o->f) {
         int e = errno;
-        free(o->path);
-        free(o->tmp);
-        memset(o, 0, sizeof *o);
+        release(o);
         errno = e;
         return -1;
     }
@@ -50,32 +72,52 @@ int ls_outfile_open(ls_outfile *o, const char *path)
     return 0;
 }
 
+int ls_outfile_failed(ls_outfile *o)
+{
+    if (!o->err && o->f && ferror(o->f)) o->err = errno ? errno : EIO;
+    return o->err != 0;
+}
+
+/* Removes the temporary after a failure, keeping errno. */
+static int fail(ls_outfile *o, int e)
+{
+    if (o->f) fclose(o->f);
+    o->f = NULL;
+    if (o->tmp) unlink(o->tmp);
+    release(o);
+    errno = e ? e : EIO;
+    return -1;
+}
+
+int ls_outfile_finish(ls_outfile *o)
+{
+    if (o->finished) return 0;
+    if (ls_outfile_failed(o)) return fail(o, o->err);
+    errno = 0;
+    if (fflush(o->f) != 0 || ferror(o->f)) return fail(o, errno);
+    /* Devices and pipes cannot be synced (EINVAL); their data is wherever they send it. */
+    if (o->tmp && fsync(fileno(o->f)) != 0) return fail(o, errno);
+    int closed = fclose(o->f);
+    int e = errno;
+    o->f = NULL;
+    if (closed != 0) return fail(o, e);
+    o->finished = 1;
+    return 0;
+}
+
 int ls_outfile_commit(ls_outfile *o)
 {
-    int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
-    int e = errno;
-    bad |= fclose(o->f) != 0;
-    o->f = NULL;
-    if (!bad && rename(o->tmp, o->path) != 0) bad = 1, e = errno;
-    if (bad) {
-        unlink(o->tmp);
-        errno = e ? e : EIO;
-    }
-    track(o, 0);
-    free(o->path);
-    free(o->tmp);
-    o->path = o->tmp = NULL;
-    return bad ? -1 : 0;
+    if (ls_outfile_finish(o) != 0) return -1;
+    if (o->tmp && rename(o->tmp, o->path) != 0) return fail(o, errno);
+    release(o);
+    return 0;
 }
 
 void ls_outfile_abort(ls_outfile *o)
 {
     if (o->f) fclose(o->f);
     if (o->tmp) unlink(o->tmp);
-    track(o, 0);
-    free(o->path);
-    free(o->tmp);
-    memset(o, 0, sizeof *o);
+    release(o);
 }
 
 void ls_outfile_abort_all(void)

@@ -6,13 +6,25 @@
 
 typedef struct ls_outfile {
     FILE *f;
-    char *path; /* final name */
-    char *tmp;  /* temporary name in the same directory, so rename is atomic */
+    char *path;   /* final name */
+    char *tmp;    /* temporary name in the same directory, so rename is atomic; NULL when the
+                     path is a device or pipe (/dev/stdout, /dev/null), written directly */
+    int err;      /* errno of the first failed write, 0 while every write has succeeded */
+    int finished; /* ls_outfile_finish has closed the temporary, which awaits its rename */
 } ls_outfile;
 
-/* Opens a temporary file beside `path`. Returns 0, or -1 with errno set. */
+/* Opens a temporary file beside `path` (or `path` itself when it is not a regular file: a
+ * rename would replace the device). Returns 0, or -1 with errno set. */
 int ls_outfile_open(ls_outfile *o, const char *path);
-/* Flushes, syncs and renames into place. Returns 0, or -1 (the temporary is removed). */
+/* Nonzero once a write has failed; the errno of the first failure is kept in o->err. Cheap:
+ * call it after writing to stop early on a full disk. */
+int ls_outfile_failed(ls_outfile *o);
+/* Flushes, syncs and closes the temporary, which stays until ls_outfile_commit renames it, so
+ * that several files can be checked before any is renamed. Returns 0, or -1 with errno (the
+ * temporary is removed). */
+int ls_outfile_finish(ls_outfile *o);
+/* Finishes the file if needed and renames it into place. Returns 0, or -1 with errno (the
+ * temporary is removed). */
 int ls_outfile_commit(ls_outfile *o);
 /* Closes and removes the temporary. Safe on a file never opened. */
 void ls_outfile_abort(ls_outfile *o);

@@ -17,6 +17,7 @@ typedef struct ls_decoder {
     ls_scenario *s;
     ls_diags *diags;
     int errors;     /* problems this decode found (diags may be NULL or full) */
+    bool nomem;     /* an allocation failed: the decode fails with LS_ERR_NOMEM */
     int first_diag; /* diags->count when the decode started */
     char path[320]; /* the key path being decoded */
     size_t path_len;

@@ -141,6 +141,11 @@ static bool read_number(ls_decoder *d, const ls_field *f, const ls_node *n, doub
     ls_parse_result r = LS_PARSE_SYNTAX;
     if (is_value(n)) r = ls_parse_quantity(n->text, n->len, f->unit, v, per_km);
     if (r == LS_PARSE_OK && in_range(f, *v)) return true;
+    if (r == LS_PARSE_NOMEM) { /* not the value's fault: say so once, not "expected ..." */
+        if (!d->nomem) ls_decoder_report(d, NULL, "", "out of memory");
+        d->nomem = true;
+        return false;
+    }
     char expected[160], range[96];
     if (r == LS_PARSE_SYNTAX && f->unit != LS_UNIT_NONE) {
         snprintf(expected, sizeof expected, "%s such as %s", ls_unit_noun(f->unit),
@@ -527,6 +532,7 @@ ls_status ls_scenario_decode(const ls_source *src, ls_scenario *out, ls_diags *d
         report_here(&d, src->root, "a mapping of scenario sections");
     ls_check_scenario(&d);
     ls_decoder_sort(&d);
+    if (d.nomem) return LS_ERR_NOMEM;
     return d.errors ? LS_ERR_INPUT : LS_OK;
 }
 

@@ -61,20 +61,62 @@ static void put_number(text *t, double v)
     put(t, "%s", buf);
 }
 
-/* A YAML double-quoted string: reads back byte for byte (valid UTF-8 passes through). */
+/* The code point of the UTF-8 sequence at s, its length in *n; -1 (n = 1) for a byte that
+ * starts no valid sequence. Stops at a NUL: never reads past the end of the string. */
+static long utf8_decode(const unsigned char *s, int *n)
+{
+    int len = s[0] < 0x80         ? 1
+              : (s[0] >> 5) == 6  ? 2
+              : (s[0] >> 4) == 14 ? 3
+              : (s[0] >> 3) == 30 ? 4
+                                  : 0;
+    *n = 1;
+    if (!len) return -1;
+    long cp = len == 1 ? s[0] : s[0] & (0x7F >> len);
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return -1;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *n = len;
+    return cp;
+}
+
+/* What libyaml reads back as itself between double quotes: printable (its reader refuses C1
+ * controls, U+FFFE and U+FFFF) and not a line break (NEL, U+2028 and U+2029 would fold). */
+static bool plain_in_quotes(long cp)
+{
+    if (cp == '"' || cp == '\\' || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF) return false;
+    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+static void put_escape(text *t, long cp)
+{
+    if (cp == '"' || cp == '\\')
+        put(t, "\\%c", (int)cp);
+    else if (cp == '\n' || cp == '\t')
+        put(t, "\\%c", cp == '\n' ? 'n' : 't');
+    else if (cp <= 0xFF)
+        put(t, "\\x%02lX", (unsigned long)cp);
+    else if (cp <= 0xFFFF)
+        put(t, "\\u%04lX", (unsigned long)cp);
+    else
+        put(t, "\\U%08lX", (unsigned long)cp);
+}
+
+/* A YAML double-quoted string: reads back byte for byte (valid UTF-8 passes through, every code
+ * point libyaml would refuse or fold is escaped). */
 static void put_string(text *t, const char *s)
 {
     put(t, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            put(t, "\\%c", c);
-        else if (c == '\n' || c == '\t')
-            put(t, "\\%c", c == '\n' ? 'n' : 't');
-        else if (c < 0x20 || c == 0x7F)
-            put(t, "\\x%02X", c);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n;
+        long cp = utf8_decode(p, &n);
+        if (cp >= 0 && plain_in_quotes(cp))
+            put(t, "%.*s", n, (const char *)p);
         else
-            put(t, "%c", c);
+            put_escape(t, cp >= 0 ? cp : *p);
+        p += n;
     }
     put(t, "\"");
 }

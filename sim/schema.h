@@ -7,6 +7,16 @@
 
 #include "units.h"
 
+/* Upper bounds that keep a valid scenario within what the engine can hold (docs/scenarios.md,
+ * "Limits"). A demand above the most any entry admits (16 lanes x one vehicle per step at
+ * dt = 0.01 s is 5.76e6 veh/h) only fills the entry queues, and GSL's Poisson draw for a mean
+ * near 1e300 never returns. A road longer than LS_MAX_ROAD_M needs more than LS_MAX_TOTAL_CELLS
+ * (world.h) cells even with the longest cells (100 m). A detector period longer than the
+ * longest simulation (1e9 s) would overflow the step counter on the finest grid. */
+#define LS_MAX_FLOW_VPH 1e7
+#define LS_MAX_ROAD_M   2e10
+#define LS_MAX_PERIOD_S 1e9
+
 typedef enum ls_field_kind {
     LS_FIELD_NUMBER,  /* double in the unit kind's default unit */
     LS_FIELD_INT,     /* int */

@@ -41,6 +41,11 @@ static const unit UNITS[] = {
     {LS_UNIT_DENSITY, "veh/mi", 1000000, 1609344, true},
 };
 
+const char *ls_unit_name(size_t i)
+{
+    return i < sizeof UNITS / sizeof UNITS[0] ? UNITS[i].name : NULL;
+}
+
 double ls_kmh_to_mps(double kmh)
 {
     return kmh * 1000.0 / 3600.0;
@@ -129,7 +134,7 @@ static ls_parse_result to_double(const char *text, size_t b, size_t e, double *o
 {
     char small[64];
     char *copy = e - b < sizeof small ? small : ls_malloc(e - b + 1);
-    if (!copy) return LS_PARSE_RANGE;
+    if (!copy) return LS_PARSE_NOMEM;
     memcpy(copy, text + b, e - b);
     copy[e - b] = 0;
     locale_t old = (locale_t)0;

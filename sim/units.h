@@ -21,6 +21,7 @@ typedef enum ls_parse_result {
     LS_PARSE_OK = 0,
     LS_PARSE_SYNTAX, /* not a number, trailing junk, unknown unit */
     LS_PARSE_RANGE,  /* a number, but too large to represent */
+    LS_PARSE_NOMEM,  /* a literal too long for the stack, and no memory to copy it */
 } ls_parse_result;
 
 /* Parses `text` (len bytes, surrounding spaces ignored) as a number in `kind`, converted to the
@@ -40,6 +41,8 @@ bool ls_is_number_literal(const char *text, size_t len);
 const char *ls_unit_default(ls_unit_kind kind);  /* "m", "km/h", ...; "" for NONE */
 const char *ls_unit_noun(ls_unit_kind kind);     /* "a length", "a speed", ... */
 const char *ls_unit_examples(ls_unit_kind kind); /* `65, "65 mph" or "100 km/h"` */
+/* The i-th name of the table of units ("m", "km", ..., "veh/mi"); NULL past its end. */
+const char *ls_unit_name(size_t i);
 
 /* The shortest decimal text that reads back as exactly v (at most 17 digits), independent of
  * the process locale. Returns what snprintf returns. */
