@@ -62,7 +62,7 @@ ls_status ls_initial_place(ls_world *w, int lane)
         ln->speed[k] = 0;
         used += ln->length[k];
         w->fleet.lane[h] = (int8_t)lane;
-        w->fleet.entry_step[h] = 0;
+        w->fleet.entry_step[h] = -1; /* on the road at t = 0 */
         w->fleet.entry_lane[h] = (int8_t)lane;
     }
     if (w->has_exits)

@@ -75,7 +75,7 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32
     if (desired < vmax) vmax = desired < 1 ? 1 : desired;
     f->id[h] = f->next_id++;
     f->arrival_s[h] = arrival_s;
-    f->entry_step[h] = -1;
+    f->entry_step[h] = LS_QUEUED;
     f->lane_changes[h] = 0;
     f->type[h] = (uint8_t)type;
     f->lane[h] = -1;

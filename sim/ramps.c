@@ -54,7 +54,9 @@ ls_status ls_trip_record(ls_world *w, uint32_t h, int lane)
     t->entry_lane = f->entry_lane[h];
     t->exit_lane = lane;
     t->arrival_s = f->arrival_s[h];
-    t->entry_s = (double)f->entry_step[h] * w->dt_s;
+    /* Insertion follows the move, so a vehicle is on the road from the end of its step, which
+     * is never before it arrived. */
+    t->entry_s = (double)(f->entry_step[h] + 1) * w->dt_s;
     t->exit_s = (double)(w->step + 1) * w->dt_s;
     t->lane_changes = f->lane_changes[h];
     if (w->step >= w->warmup_steps) {

@@ -142,7 +142,10 @@ ls_status ls_world_create(const ls_scenario *s, ls_world **out, ls_diags *diags)
 {
     *out = NULL;
     ls_world *w = ls_calloc(1, sizeof *w);
-    if (!w) return LS_ERR_NOMEM;
+    if (!w) {
+        ls_diags_add(diags, "", "", "out of memory creating the world");
+        return LS_ERR_NOMEM;
+    }
     w->sc = *s;
     w->fleet.next_id = 1; /* id 0 marks a free handle */
     ls_status st = setup_grid(w, diags);
@@ -287,7 +290,9 @@ ls_status ls_world_vehicle(const ls_world *w, uint32_t handle, ls_vehicle_info *
     out->lane = f->lane[handle];
     out->max_speed_mps = f->vmax[handle] * w->cell_m / w->dt_s;
     out->arrival_s = f->arrival_s[handle];
-    out->entry_s = f->entry_step[handle] < 0 ? -1 : (double)f->entry_step[handle] * w->dt_s;
+    out->entry_s = f->entry_step[handle] == LS_QUEUED
+                       ? -1
+                       : (double)(f->entry_step[handle] + 1) * w->dt_s;
     out->lane_changes = f->lane_changes[handle];
     out->origin = f->origin[handle];
     out->destination = f->dest[handle];

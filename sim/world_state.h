@@ -44,11 +44,14 @@ typedef struct ls_lane {
     uint64_t lane_changes; /* changes into this lane (after warm-up) */
 } ls_lane;
 
+#define LS_QUEUED INT64_MIN
+
 /* Per-vehicle data the hot loop does not need, indexed by handle. 47 bytes a vehicle. */
 typedef struct ls_fleet {
     uint64_t *id;
     double *arrival_s;   /* s: when the vehicle arrived at the entry (within its step) */
-    int64_t *entry_step; /* step in which it entered the road (-1 while queued) */
+    int64_t *entry_step; /* step at whose end it entered the road: -1 for the vehicles on the
+                            road at t = 0, LS_QUEUED while it waits to enter */
     int32_t *lane_changes;
     uint8_t *type;
     int8_t *lane;       /* 0-based, -1 while queued */

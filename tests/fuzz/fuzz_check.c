@@ -250,12 +250,10 @@ static int check_observers(ls_world *w, const ls_scenario *s, char *why, size_t 
     }
     ls_world_clear_detector_records(w);
     const ls_trip *t = ls_world_trips(w, &n);
-    /* Arrivals have times within their step while entry is stamped with the step's start, so a
-     * vehicle may "enter" up to one step before it arrived (reported to the engine: see
-     * docs/reliability.md); anything earlier is a broken record. */
-    double slack = s->model.dt_s;
+    /* A vehicle enters at the end of a step, never before it arrived, and leaves no earlier
+     * than it entered (the same step on a road shorter than one step's move). */
     for (size_t i = 0; i < n; i++)
-        if (!(t[i].arrival_s <= t[i].entry_s + slack && t[i].entry_s < t[i].exit_s))
+        if (!(t[i].arrival_s <= t[i].entry_s + 1e-9 && t[i].entry_s <= t[i].exit_s))
             return fail(why, why_size,
                         "trip %zu (vehicle %llu) has its times out of order: arrival %g s, "
                         "entry %g s, exit %g s",
