@@ -13,7 +13,7 @@
 
 #include "builtin.h"
 
-volatile int ls_cli_interrupted;
+volatile sig_atomic_t ls_cli_interrupted;
 
 static void on_signal(int sig)
 {

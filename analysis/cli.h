@@ -2,6 +2,7 @@
 #ifndef LS_CLI_H
 #define LS_CLI_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -71,12 +72,14 @@ void ls_progress_update(ls_progress *p, double done_fraction, const char *rate_t
 void ls_progress_end(ls_progress *p);
 
 /* Set by SIGINT/SIGTERM; long loops poll it and stop cleanly. */
-extern volatile int ls_cli_interrupted;
+extern volatile sig_atomic_t ls_cli_interrupted;
 void ls_cli_catch_signals(void);
 
 /* Subcommands. */
 int ls_cmd_run(int argc, char **argv);
 int ls_cmd_validate(int argc, char **argv);
 int ls_cmd_bench(int argc, char **argv);
+int ls_cmd_sweep(int argc, char **argv);
+int ls_cmd_merge(int argc, char **argv);
 
 #endif

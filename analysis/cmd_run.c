@@ -20,10 +20,30 @@ typedef struct run_opts {
 
 /* The files a run writes; all are temporaries until the run has finished. */
 typedef struct run_files {
-    ls_outfile detectors, trips, traj;
-    char *detectors_path, *trips_path, *summary_path;
+    ls_outfile detectors, trips, traj, summary, field, queues;
+    char *detectors_path, *trips_path, *summary_path, *field_path, *queues_path;
+    const char *traj_path;
     int64_t sample_steps;
 } run_files;
+
+#define RUN_FILES 6
+
+/* The files in the order they are finished and renamed, with their final names. */
+static void file_list(run_files *f, ls_outfile *files[RUN_FILES], const char *names[RUN_FILES])
+{
+    files[0] = &f->summary;
+    files[1] = &f->detectors;
+    files[2] = &f->trips;
+    files[3] = &f->traj;
+    files[4] = &f->field;
+    files[5] = &f->queues;
+    names[4] = f->field_path;
+    names[5] = f->queues_path;
+    names[0] = f->summary_path;
+    names[1] = f->detectors_path;
+    names[2] = f->trips_path;
+    names[3] = f->traj_path;
+}
 
 static const char run_help[] =
     "usage: lanesim run [SCENARIO] [options]\n"
@@ -33,7 +53,8 @@ static const char run_help[] =
     "  --seed N               random seed\n"
     "  --duration S           simulated time (\"3600\", \"10 min\")\n"
     "  --format table|json    output on stdout (default table)\n"
-    "  --out DIR              write detectors.csv, trips.csv and summary.json into DIR\n"
+    "  --out DIR              write detectors.csv, trips.csv, speed_field.csv, queues.csv\n"
+    "                         and summary.json into DIR\n"
     "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh rows\n"
     "  --sample S             trajectory sampling period in seconds (default: every step)\n"
     "  --quiet                no progress display\n";
@@ -124,8 +145,17 @@ static int open_files(const run_opts *o, const ls_world *w, run_files *f)
         f->detectors_path = join(o->out_dir, "detectors.csv");
         f->trips_path = join(o->out_dir, "trips.csv");
         f->summary_path = join(o->out_dir, "summary.json");
-        if (!f->detectors_path || !f->trips_path || !f->summary_path)
+        f->field_path = join(o->out_dir, "speed_field.csv");
+        f->queues_path = join(o->out_dir, "queues.csv");
+        if (!f->detectors_path || !f->trips_path || !f->summary_path || !f->field_path ||
+            !f->queues_path)
             return ls_cli_fail(1, "run", "out of memory");
+        if (ls_outfile_open(&f->field, f->field_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->field_path, strerror(errno));
+        if (ls_outfile_open(&f->queues, f->queues_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->queues_path, strerror(errno));
+        fputs("begin_s,end_s,lane,from_m,to_m,speed_kmh,density_vpkm,flow_vph\n", f->field.f);
+        fputs("time_s,bottleneck,position_m,lane,queue_m\n", f->queues.f);
         if (ls_outfile_open(&f->detectors, f->detectors_path) != 0)
             return ls_cli_fail(1, "run", "%s: %s", f->detectors_path, strerror(errno));
         if (ls_outfile_open(&f->trips, f->trips_path) != 0)
@@ -137,6 +167,7 @@ static int open_files(const run_opts *o, const ls_world *w, run_files *f)
               f->trips.f);
     }
     if (o->trajectories) {
+        f->traj_path = o->trajectories;
         if (ls_outfile_open(&f->traj, o->trajectories) != 0)
             return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
         fputs("time_s,id,lane,position_m,speed_kmh\n", f->traj.f);
@@ -149,6 +180,11 @@ static void close_files(run_files *f)
     ls_outfile_abort(&f->detectors);
     ls_outfile_abort(&f->trips);
     ls_outfile_abort(&f->traj);
+    ls_outfile_abort(&f->summary);
+    ls_outfile_abort(&f->field);
+    ls_outfile_abort(&f->queues);
+    free(f->field_path);
+    free(f->queues_path);
     free(f->detectors_path);
     free(f->trips_path);
     free(f->summary_path);
@@ -167,6 +203,26 @@ static void write_trajectories(const ls_world *w, FILE *out)
                     (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh);
         }
     }
+}
+
+/* The space-time field (an empty segment's speed is left blank) and the queue lengths. */
+static void drain_field(ls_world *w, run_files *f)
+{
+    size_t n;
+    const ls_field_record *r = ls_world_field_records(w, &n);
+    for (size_t i = 0; f->field.f && i < n; i++) {
+        fprintf(f->field.f, "%.1f,%.1f,%d,%.1f,%.1f,", r[i].begin_s, r[i].end_s, r[i].lane + 1,
+                r[i].from_m, r[i].to_m);
+        if (r[i].speed_kmh >= 0) fprintf(f->field.f, "%.2f", r[i].speed_kmh);
+        fprintf(f->field.f, ",%.3f,%.1f\n", r[i].density_vpkm, r[i].flow_vph);
+    }
+    const ls_queue_record *q = ls_world_queue_records(w, &n);
+    for (size_t i = 0; f->queues.f && i < n; i++) {
+        const ls_bottleneck *b = ls_world_bottleneck(w, q[i].bottleneck);
+        fprintf(f->queues.f, "%.1f,%s,%.1f,%d,%.1f\n", q[i].time_s, b->name, b->at_m, q[i].lane + 1,
+                q[i].queue_m);
+    }
+    ls_world_clear_field_records(w);
 }
 
 /* Moves finished trips and closed detector periods out of the world into the files. */
@@ -188,6 +244,19 @@ static void drain(ls_world *w, const ls_scenario *s, run_files *f)
                 r[i].begin_s, r[i].end_s, r[i].count, r[i].flow_vph, r[i].speed_kmh,
                 r[i].occupancy);
     ls_world_clear_detector_records(w);
+    drain_field(w, f);
+}
+
+/* A write that failed (a full disk) stops the run at once, naming the file and the reason. */
+static int check_writes(run_files *f)
+{
+    ls_outfile *files[RUN_FILES];
+    const char *names[RUN_FILES];
+    file_list(f, files, names);
+    for (int i = 0; i < RUN_FILES; i++)
+        if (files[i]->f && ls_outfile_failed(files[i]))
+            return ls_cli_fail(1, "run", "%s: %s", names[i], strerror(files[i]->err));
+    return 0;
 }
 
 static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, double *wall)
@@ -208,6 +277,11 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
         if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f->traj.f);
         if ((k & 255) == 0 || ls_world_done(w)) {
             drain(w, s, f);
+            int rc = check_writes(f);
+            if (rc) {
+                ls_progress_end(&prog);
+                return rc;
+            }
             char rate[64];
             snprintf(rate, sizeof rate, "%.1f M upd/s",
                      (double)ls_world_vehicle_updates(w) / (ls_cli_now() - start) / 1e6);
@@ -224,34 +298,38 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
     return 0;
 }
 
-static int commit(ls_outfile *o, const char *what)
+/* Renames the finished files into place; if one rename fails, the ones already renamed are
+ * removed again, so that a run leaves all of its files or none. */
+static int rename_files(ls_outfile *files[RUN_FILES], const char *names[RUN_FILES])
 {
-    if (!o->f) return 0;
-    char *path = o->path;
-    const char *shown = path ? path : what;
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", shown);
-    if (ls_outfile_commit(o) != 0) return ls_cli_fail(1, "run", "%s: %s", buf, strerror(errno));
+    for (int i = 0; i < RUN_FILES; i++) {
+        if (!files[i]->finished) continue;
+        if (ls_outfile_commit(files[i]) == 0) continue;
+        int rc = ls_cli_fail(1, "run", "%s: %s", names[i], strerror(errno));
+        for (int j = 0; j < i; j++)
+            if (names[j]) remove(names[j]);
+        return rc;
+    }
     return 0;
 }
 
-/* Writes summary.json and renames every file into place; any failure removes them all. */
+/* Writes summary.json, then finishes (writes out and syncs) every file before renaming any, so
+ * that a failure, such as a full disk, leaves no output rather than some of it. */
 static int finish_files(run_files *f, const char *json)
 {
     if (f->summary_path) {
-        ls_outfile sum;
-        if (ls_outfile_open(&sum, f->summary_path) != 0)
+        if (ls_outfile_open(&f->summary, f->summary_path) != 0)
             return ls_cli_fail(1, "run", "%s: %s", f->summary_path, strerror(errno));
-        fputs(json, sum.f);
-        fputc('\n', sum.f);
-        int rc = commit(&sum, "summary.json");
-        if (rc) return rc;
+        fputs(json, f->summary.f);
+        fputc('\n', f->summary.f);
     }
-    int rc = commit(&f->detectors, "detectors.csv");
-    if (!rc) rc = commit(&f->trips, "trips.csv");
-    if (!rc) rc = commit(&f->traj, "trajectories");
-    if (rc && f->summary_path) remove(f->summary_path);
-    return rc;
+    ls_outfile *files[RUN_FILES];
+    const char *names[RUN_FILES];
+    file_list(f, files, names);
+    for (int i = 0; i < RUN_FILES; i++)
+        if (files[i]->f && ls_outfile_finish(files[i]) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", names[i], strerror(errno));
+    return rename_files(files, names);
 }
 
 static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
@@ -259,6 +337,8 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
     run_files f;
     double wall = 0;
     int rc = open_files(o, w, &f);
+    /* The space-time field costs a pass over the vehicles every step: only when written. */
+    if (!rc && f.field.f) ls_world_enable_field(w, true);
     if (!rc) rc = simulate(w, s, &f, o->common.quiet, &wall);
     cJSON *sum = rc ? NULL : ls_summary_json(w, s, wall);
     char *json = sum ? cJSON_Print(sum) : NULL;

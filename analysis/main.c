@@ -1,6 +1,8 @@
 /* main.c: the `lanesim` command: dispatch to the subcommands. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -11,17 +13,46 @@ static const char usage[] =
     "  run [SCENARIO]       simulate headless; per-lane table, JSON and output files\n"
     "  validate [SCENARIO]  check a scenario and report every problem\n"
     "  bench                the standard performance cases\n"
+    "  view [SCENARIO]      watch it live in a window, or --screenshot FILE.png --at S\n"
+    "  sweep [SCENARIO]     parameter grids and replications on every core, one CSV row a run\n"
+    "  merge OUT PARTS...   join the rows files of a sweep run in shards\n"
     "  help COMMAND         the options of a command\n\n"
     "Run `lanesim COMMAND --help` for a command's options. Exit status: 0 success,\n"
     "1 runtime failure, 2 bad input.\n";
+
+/* `lanesim view` runs the viewer program installed beside this one (render/, LS_VIEW_PROGRAM),
+ * so that lanesim itself loads none of SDL's seventy-odd libraries for every other command. */
+static int view_command(int argc, char **argv)
+{
+    (void)argc;
+#ifdef LS_VIEW_PROGRAM
+    char path[4096];
+    /* Room is left for a program name longer than "lanesim". */
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - sizeof LS_VIEW_PROGRAM - 1);
+    if (n > 0) path[n] = 0;
+    char *slash = n > 0 ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return ls_cli_fail(1, "view", "cannot find the lanesim program: %s", strerror(errno));
+    strcpy(slash + 1, LS_VIEW_PROGRAM);
+    argv[0] = path;
+    execv(path, argv);
+    return ls_cli_fail(1, "view", "%s: %s", path, strerror(errno));
+#else
+    (void)argv;
+    return ls_cli_fail(2, "view",
+                       "this lanesim was built without the viewer; configure with "
+                       "-DLANESIM_VIEW=ON (needs SDL2, SDL2_ttf and SDL2_image)");
+#endif
+}
 
 typedef struct command {
     const char *name;
     int (*fn)(int, char **);
 } command;
 
-static const command commands[] = {
-    {"run", ls_cmd_run}, {"validate", ls_cmd_validate}, {"bench", ls_cmd_bench}};
+static const command commands[] = {{"run", ls_cmd_run},     {"validate", ls_cmd_validate},
+                                   {"bench", ls_cmd_bench}, {"sweep", ls_cmd_sweep},
+                                   {"merge", ls_cmd_merge}, {"view", view_command}};
 
 static const command *find(const char *name)
 {
