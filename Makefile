@@ -3,7 +3,8 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup configure build demo test test-sanitize test-werror bench clean
+.PHONY: all setup configure build demo test test-sanitize test-werror test-mpi bench clean \
+	fuzz-build fuzz-ci fuzz
 
 all: build
 
@@ -34,8 +35,44 @@ test-werror: setup
 	@cmake -S . -B build-werror -DLANESIM_WERROR=ON -DLANESIM_TESTS=ON >/dev/null
 	@cmake --build build-werror -j $(JOBS)
 
+# Sweeps over MPI (Open MPI from Debian) in their own build tree, without the viewer to keep it
+# quick: `mpirun -n 2 lanesim sweep` against the threaded sweep, and the sweep tests.
+MPI_BUILD ?= build-mpi
+test-mpi:
+	@LANESIM_EXTRA_PKGS="openmpi-bin libopenmpi-dev" sh tools/setup.sh
+	@cmake -S . -B $(MPI_BUILD) -DCMAKE_BUILD_TYPE=Release -DLANESIM_MPI=ON \
+		-DLANESIM_VIEW=OFF >/dev/null
+	@cmake --build $(MPI_BUILD) -j $(JOBS)
+	cd $(MPI_BUILD) && ctest --output-on-failure -R sweep
+
 bench: build
 	./$(BUILD)/lanesim bench
 
+# The pictures in README.md and docs/viewer.md, drawn by `lanesim view --screenshot` with SDL's
+# offscreen driver (no display needed).
+.PHONY: screenshots
+screenshots: build
+	SDL_VIDEODRIVER=offscreen ./$(BUILD)/lanesim view scenarios/us101-sr92.yaml --at 5400 \
+		--span 1600 --follow 10335 --lane 4 --screenshot docs/images/us101-sr92.png
+	SDL_VIDEODRIVER=offscreen ./$(BUILD)/lanesim view scenarios/ring-2lane.yaml --at 900 \
+		--center 3000 --span 2000 --screenshot docs/images/ring-2lane.png
+
+# The fuzz targets (clang's libFuzzer with ASan + UBSan) in their own build tree, one process at
+# a time: `make fuzz-ci` is CI's bounded run (about two minutes), `make fuzz FUZZ_SECONDS=600`
+# a long one. Findings are saved in $(FUZZ_BUILD)/fuzz/artifacts (docs/reliability.md).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz-build: setup
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLANESIM_FUZZ=ON \
+		-DLANESIM_TESTS=OFF -DLANESIM_VIEW=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz-ci: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) 55 loader set
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) 15 grid
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) loader set grid
+
 clean:
-	rm -rf $(BUILD) build-asan build-werror
+	rm -rf $(BUILD) build-asan build-werror $(MPI_BUILD) $(FUZZ_BUILD)

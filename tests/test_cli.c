@@ -247,3 +247,47 @@ Test(cli, validate_bad_files_exit_2_with_positions)
     cr_expect(files >= 25, "only %d malformed files", files);
     free(names);
 }
+
+/* Ramps in the outputs: the JSON lists each ramp and the trips per origin and destination,
+ * trips.csv names them, and --out writes the space-time field and the queue lengths. */
+Test(cli, ramps_and_fields_in_the_outputs)
+{
+    char dir[] = "/tmp/lstest-ramps-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err;
+    snprintf(c, sizeof c,
+             "%s run %s --set 'ramps=[{name: in, kind: on, at: 3000, flow: 600}, "
+             "{name: out, kind: off, at: 4500, share: 0.2}]' --duration 1200 --format json "
+             "--quiet --out %s",
+             ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j);
+    const cJSON *ramps = get(j, "ramps");
+    cr_expect_eq(cJSON_GetArraySize(ramps), 2);
+    cr_expect(get(cJSON_GetArrayItem(ramps, 0), "merges")->valuedouble > 0);
+    cr_expect(get(cJSON_GetArrayItem(ramps, 1), "exited")->valuedouble > 0);
+    get(get(j, "vehicles"), "missed_exits");
+    int found = 0;
+    const cJSON *od;
+    cJSON_ArrayForEach(od, get(j, "od"))
+    {
+        found |= !strcmp(get(od, "origin")->valuestring, "in") &&
+                 !strcmp(get(od, "destination")->valuestring, "out");
+    }
+    cr_expect(found, "no trip from the on-ramp to the off-ramp in the od table");
+    cJSON_Delete(j);
+    const char *files[] = {"speed_field.csv", "queues.csv", "trips.csv"};
+    const char *heads[] = {"begin_s,end_s,lane,from_m,to_m,speed_kmh", "time_s,bottleneck",
+                           "id,type,origin,destination"};
+    for (int i = 0; i < 3; i++) {
+        char *x = read_dir_file(dir, files[i]);
+        cr_assert_not_null(x, "%s missing", files[i]);
+        cr_expect(strncmp(x, heads[i], strlen(heads[i])) == 0, "%s header: %.60s", files[i], x);
+        if (i == 2) cr_expect(strstr(x, ",in,out,") != NULL, "no trip from in to out");
+        free(x);
+    }
+    free(out), free(err);
+    snprintf(c, sizeof c, "rm -rf %s", dir);
+    cr_expect_eq(system(c), 0);
+}

@@ -2,6 +2,14 @@
 # Installs the Debian packages the build and tests need, if any are missing. Idempotent.
 set -eu
 PKGS="gcc make cmake pkg-config libgsl-dev libyaml-dev libcjson-dev libcriterion-dev"
+# The viewer (`lanesim view`, built by default): SDL2 with SDL2_ttf and SDL2_image, the font its
+# text uses, Mesa's OpenGL drivers (its tests draw with both of SDL's renderers), and Xvfb with
+# xauth to run it under a real X server without a display.
+PKGS="$PKGS libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core libgl1-mesa-dri"
+PKGS="$PKGS libegl-mesa0 xvfb xauth"
+# The reliability checks (docs/reliability.md): clang and its libFuzzer runtime for the fuzz
+# targets, valgrind for the memcheck test.
+PKGS="$PKGS clang libclang-rt-14-dev valgrind"
 [ "${LANESIM_EXTRA_PKGS:-}" ] && PKGS="$PKGS $LANESIM_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do
