@@ -217,6 +217,7 @@ static void count_step(ls_world *w)
  * vehicles leave or wrap. */
 ls_status ls_world_step(ls_world *w)
 {
+    if (w->broken) return LS_ERR_INTERNAL;
     ls_status st = before_move(w);
     for (int l = 0; l < w->all_lanes && st == LS_OK; l++)
         w->lane[l].step_speed = ls_motion_lane(w, &w->lane[l]);
@@ -234,7 +235,10 @@ ls_status ls_world_step(ls_world *w)
         ls_field_observe(w);
         st = ls_field_close_period(w);
     }
-    if (st != LS_OK) return st;
+    if (st != LS_OK) {
+        w->broken = 1; /* part of the step happened: stepping on would build on a torn state */
+        return st;
+    }
     w->step++;
 #ifdef LS_CHECK_INVARIANTS
     char msg[256];
@@ -290,9 +294,8 @@ ls_status ls_world_vehicle(const ls_world *w, uint32_t handle, ls_vehicle_info *
     out->lane = f->lane[handle];
     out->max_speed_mps = f->vmax[handle] * w->cell_m / w->dt_s;
     out->arrival_s = f->arrival_s[handle];
-    out->entry_s = f->entry_step[handle] == LS_QUEUED
-                       ? -1
-                       : (double)(f->entry_step[handle] + 1) * w->dt_s;
+    out->entry_s =
+        f->entry_step[handle] == LS_QUEUED ? -1 : (double)(f->entry_step[handle] + 1) * w->dt_s;
     out->lane_changes = f->lane_changes[handle];
     out->origin = f->origin[handle];
     out->destination = f->dest[handle];

@@ -167,6 +167,7 @@ struct ls_world {
     uint64_t vehicle_updates; /* sum over steps of vehicles moved */
 
     int caps_on;   /* lane changes, friction or speed zones: lanes carry a per-step speed cap */
+    int broken;    /* a step failed part-way: the state is not to be stepped again */
     int has_exits; /* the road has off-ramps: vehicles draw destinations */
 
     /* Lane changes (lanechange.c). */

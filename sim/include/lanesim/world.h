@@ -28,7 +28,9 @@ typedef struct ls_world ls_world;
 ls_status ls_world_create(const ls_scenario *s, ls_world **out, ls_diags *diags);
 void ls_world_destroy(ls_world *w);
 
-/* Advances one step of model.dt seconds. */
+/* Advances one step of model.dt seconds. A step that fails (out of memory) may have happened in
+ * part; the world then refuses further steps (LS_ERR_INTERNAL) but can still be read and must be
+ * destroyed as usual. */
 ls_status ls_world_step(ls_world *w);
 
 /* Geometry and clock, in the grid's units and in SI. */
