@@ -26,6 +26,7 @@ typedef struct sweep_key {
     int count;          /* values, >= 1 */
     char **values;      /* the text of each value: the CSV column and what follows KEY= */
     char **assignments; /* "KEY=VALUE", as ls_source_set takes it */
+    int cap;            /* slots allocated in values and assignments */
 } sweep_key;
 
 typedef struct sweep_grid {

@@ -20,8 +20,13 @@ typedef struct problem {
 typedef struct problems {
     problem *items;
     int count, cap;
+    int64_t others; /* distinct problems past MAX_KEPT, counted but not kept */
     bool oom;
 } problems;
+
+/* Distinct problems kept (each with one byte per value of its key): enough to show MAX_SHOWN,
+ * few enough that a grid of a million invalid points costs linear time and bounded memory. */
+#define MAX_KEPT (4 * MAX_SHOWN)
 
 /* Scratch space for decoding, too big for the stack. */
 typedef struct scratch {
@@ -34,6 +39,7 @@ static problem *find_or_add(problems *ps, const char *text, int key, const char 
 {
     for (int i = 0; i < ps->count; i++)
         if (ps->items[i].key == key && strcmp(ps->items[i].text, text) == 0) return &ps->items[i];
+    if (ps->count >= MAX_KEPT) return NULL;
     if (ps->count == ps->cap) {
         int cap = ps->cap ? 2 * ps->cap : 16;
         problem *items = realloc(ps->items, (size_t)cap * sizeof *items);
@@ -62,7 +68,10 @@ static void problems_add(problems *ps, const sweep_grid *g, int64_t point, int k
 {
     problem *pr = find_or_add(ps, text, key, context, g);
     if (!pr) {
-        ps->oom = true;
+        if (ps->count >= MAX_KEPT)
+            ps->others++;
+        else
+            ps->oom = true;
         return;
     }
     if (key < 0) {
@@ -96,8 +105,9 @@ static int problems_print(problems *ps, const sweep_grid *g)
         free(ps->items[i].context);
         free(ps->items[i].values);
     }
-    if (ps->count > MAX_SHOWN)
-        fprintf(stderr, "lanesim: %d more problems not shown\n", ps->count - MAX_SHOWN);
+    if (ps->count > MAX_SHOWN || ps->others)
+        fprintf(stderr, "lanesim: %lld more problems not shown\n",
+                (long long)(ps->count > MAX_SHOWN ? ps->count - MAX_SHOWN : 0) + ps->others);
     int rc = ps->oom ? ls_cli_fail(1, "sweep", "out of memory") : ps->count ? 2 : 0;
     free(ps->items);
     memset(ps, 0, sizeof *ps);

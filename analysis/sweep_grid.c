@@ -43,14 +43,19 @@ static int top_level(const char *s, char sep, const char **at, int max)
     return n;
 }
 
-/* Appends a value; the assignment given to ls_source_set is built beside it. */
+/* Appends a value; the assignment given to ls_source_set is built beside it. The arrays double
+ * when full: growing them by one per value made a long range quadratic (docs/reliability.md). */
 static int add_value(sweep_key *k, const char *text, size_t len)
 {
-    char **v = realloc(k->values, (size_t)(k->count + 1) * sizeof *v);
-    if (v) k->values = v;
-    char **a = realloc(k->assignments, (size_t)(k->count + 1) * sizeof *a);
-    if (a) k->assignments = a;
-    if (!v || !a) return -1;
+    if (k->count == k->cap) {
+        int cap = k->cap ? 2 * k->cap : 16;
+        char **v = realloc(k->values, (size_t)cap * sizeof *v);
+        if (v) k->values = v;
+        char **a = realloc(k->assignments, (size_t)cap * sizeof *a);
+        if (a) k->assignments = a;
+        if (!v || !a) return -1;
+        k->cap = cap;
+    }
     size_t n = strlen(k->name) + len + 2;
     k->values[k->count] = dup_range(text, len);
     k->assignments[k->count] = malloc(n);
