@@ -52,7 +52,7 @@ static void ramps(ls_scene *s)
         g->lane = g->on ? ls_world_ramp_stats(s->world, r).lane : -1;
         g->from_m = g->on ? d->at_m - d->approach_m : d->at_m;
         g->gore_m = d->at_m;
-        g->to_m = g->on ? d->at_m + d->length_m : d->at_m + LS_EXIT_STUB_M;
+        g->to_m = g->on ? d->at_m + d->length_m : d->at_m + LS_EXIT_DRAWN_M;
         if (g->from_m < 0) g->from_m = 0;
         if (g->to_m > s->geom.length_m) g->to_m = s->geom.length_m;
         any_on |= g->on;

@@ -37,7 +37,7 @@ typedef struct ls_ramp_geom {
     double from_m, gore_m, to_m;
 } ls_ramp_geom;
 
-#define LS_EXIT_STUB_M 150.0 /* how much of an off-ramp is drawn */
+#define LS_EXIT_DRAWN_M 150.0 /* how much of an off-ramp is drawn */
 
 typedef struct ls_scene {
     ls_world *world; /* stepped by the viewer, otherwise only read; not owned */

@@ -81,6 +81,15 @@ void ls_test_scenario(const char *yaml, const char *const *sets, int set_count, 
     cr_assert_eq(st, LS_OK, "test scenario did not load");
 }
 
+ls_world *ls_test_world(const ls_scenario *s)
+{
+    ls_world *w = NULL;
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_world_create(s, &w, &d), LS_OK);
+    return w;
+}
+
 void ls_test_ring(ls_scenario *s, int vmax, double p, double rho, int cells, const char *rule)
 {
     /* vmax cells/step on 7.5 m cells and 1 s steps is vmax x 27 km/h. */

@@ -20,6 +20,9 @@ int ls_test_run(const char *command, char **out, char **err);
 /* Loads a scenario from YAML text plus overrides; fails the test on any problem. */
 void ls_test_scenario(const char *yaml, const char *const *sets, int set_count, ls_scenario *out);
 
+/* Creates the world of a scenario; fails the test if it cannot. */
+ls_world *ls_test_world(const ls_scenario *s);
+
 /* A classic ring (7.5 m cells, 1-cell cars, acceleration 1) with vmax cells/step, slowdown p,
  * density rho, `cells` cells, and the given rule. */
 void ls_test_ring(ls_scenario *s, int vmax, double p, double rho, int cells, const char *rule);

@@ -5,15 +5,6 @@
 
 #include "support.h"
 
-static ls_world *make_world(const ls_scenario *s)
-{
-    ls_world *w = NULL;
-    ls_diags d;
-    ls_diags_clear(&d);
-    cr_assert_eq(ls_world_create(s, &w, &d), LS_OK);
-    return w;
-}
-
 /* Steps a world to its end, checking every invariant after every step. */
 static void run_checked(ls_world *w)
 {
@@ -48,7 +39,7 @@ Test(engine, invariants_every_step_all_rules)
     for (int r = 0; r < 3; r++) {
         ls_scenario s;
         ls_test_scenario(open_road, &rules[r], 1, &s);
-        ls_world *w = make_world(&s);
+        ls_world *w = ls_test_world(&s);
         run_checked(w);
         ls_counts c = ls_world_counts(w);
         cr_expect(c.exited > 0, "%s: nobody finished", rules[r]);
@@ -66,7 +57,7 @@ Test(engine, invariants_every_step_rings)
         const char *sets[] = {cases[k][0], cases[k][1], "road.ring=true", "demand.mainline.flow=0",
                               "simulation.duration=400"};
         ls_test_scenario(open_road, sets, 5, &s);
-        ls_world *w = make_world(&s);
+        ls_world *w = ls_test_world(&s);
         uint64_t before = ls_world_counts(w).inside;
         run_checked(w);
         cr_expect_eq(ls_world_counts(w).inside, before, "a ring must keep its vehicles");
@@ -88,7 +79,7 @@ Test(engine, entry_queue_counts_every_vehicle)
                           "detectors=[]",
                           "simulation.duration=1200"};
     ls_test_scenario(open_road, sets, 6, &s);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     run_checked(w);
     ls_counts c = ls_world_counts(w);
     double expect = 5000.0 * 1200 / 3600;
@@ -105,7 +96,7 @@ Test(engine, entry_queue_counts_every_vehicle)
 
 static uint64_t final_hash(const ls_scenario *s)
 {
-    ls_world *w = make_world(s);
+    ls_world *w = ls_test_world(s);
     while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
     uint64_t h = ls_world_state_hash(w);
     ls_world_destroy(w);
@@ -131,7 +122,7 @@ Test(engine, lane_split_sets_per_lane_flow)
     const char *sets[] = {"demand.mainline.flow=3600", "vehicles=[{type: car, length: 7.5}]",
                           "simulation.duration=4200", "simulation.warmup=600"};
     ls_test_scenario(open_road, sets, 4, &s);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
     const double split[] = {0.4, 0.35, 0.25};
     for (int l = 0; l < 3; l++) {
@@ -160,7 +151,7 @@ Test(engine, loop_detector_agrees_with_road_averages)
         "initial: {density: 0.3}\n"
         "detectors: [{name: a, at: 7000, period: 100}, {name: b, at: 0, period: 100}]\n",
         sets, 2, &s);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
     ls_lane_stats st = ls_world_lane_stats(w, 0);
     for (int d = 0; d < 2; d++) {
@@ -195,7 +186,7 @@ Test(engine, free_travel_time)
                           "demand.mainline.lane_split=[1]",
                           "detectors=[]"};
     ls_test_scenario(open_road, sets, 6, &s);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
     double vmax_mps = 19 * 1.5, bound = 3000 / vmax_mps;
     cr_expect(ls_world_trip_count(w) > 5);

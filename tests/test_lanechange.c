@@ -8,15 +8,6 @@
 #include "lanechange.h"
 #include "support.h"
 
-static ls_world *make_world(const ls_scenario *s)
-{
-    ls_world *w = NULL;
-    ls_diags d;
-    ls_diags_clear(&d);
-    cr_assert_eq(ls_world_create(s, &w, &d), LS_OK);
-    return w;
-}
-
 static void step(ls_world *w, int n)
 {
     for (int i = 0; i < n; i++) cr_assert_eq(ls_world_step(w), LS_OK);
@@ -57,7 +48,7 @@ Test(lanechange, single_look_acceptance_is_exp_minus_qT, .timeout = 600)
         const char *sets[] = {flow};
         ls_scenario s;
         ls_test_scenario(merge_road, sets, 1, &s);
-        ls_world *w = make_world(&s);
+        ls_world *w = ls_test_world(&s);
         step(w, 1200); /* fill the 3 km */
         double v = 25.0, vf = 30.0;
         double T = ta_expected(v, 8, 1, 3.7) + (vf - v) / (1 + 1);
@@ -155,7 +146,7 @@ Test(lanechange, wait_at_rest_is_adams_delay, .timeout = 600)
         const char *sets[] = {flow, "lane_change.lateral_accel=3", "lane_change.coop_decel=3"};
         ls_scenario s;
         ls_test_scenario(merge_road, sets, 3, &s);
-        ls_world *w = make_world(&s);
+        ls_world *w = ls_test_world(&s);
         step(w, 1200);
         double T = ta_expected(0, 8, 3, 3.7) + 30.0 / (3 + 3) * 0.75, q = qs[k] / 3600;
         double adams = (exp(q * T) - 1 - q * T) / q, n;
@@ -187,7 +178,7 @@ static double ring_change_rate(double rho)
     char *yaml = ls_test_read(ls_test_src("scenarios/ring-2lane.yaml"), NULL);
     ls_test_scenario(yaml, sets, 6, &s);
     free(yaml);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     char msg[256];
     while (!ls_world_done(w)) {
         step(w, 1);
@@ -236,7 +227,7 @@ Test(lanechange, equal_lanes_stay_equal, .timeout = 600)
                               "demand.mainline.flow=8400", "detectors=[]"};
         ls_scenario s;
         ls_test_scenario(yaml, sets, 5, &s);
-        ls_world *w = make_world(&s);
+        ls_world *w = ls_test_world(&s);
         while (!ls_world_done(w)) step(w, 1);
         for (int l = 0; l < LANES; l++) {
             ls_lane_stats st = ls_world_lane_stats(w, l);
@@ -284,7 +275,7 @@ static void friction_run(const char *friction, const char *lc, double *speed, ui
     const char *sets[] = {friction, lc};
     ls_scenario s;
     ls_test_scenario(friction_road, sets, 2, &s);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) step(w, 1);
     ls_detector_record r;
     cr_assert_eq(ls_world_detector_summary(w, 0, 1, &r), LS_OK);
@@ -331,7 +322,7 @@ Test(lanechange, closed_stretch_is_avoided_and_reopens, .timeout = 300)
     char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
     ls_test_scenario(yaml, sets, 8, &s);
     free(yaml);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     char msg[256];
     int32_t from = 2000, to = 2067; /* cells of 1.5 m */
     int used_after_reopening = 0;
@@ -367,7 +358,7 @@ Test(lanechange, crossing_vehicles_occupy_both_lanes, .timeout = 300)
     char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
     ls_test_scenario(yaml, sets, 4, &s);
     free(yaml);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     int max_steps = (int)floor(ta_expected(0, 8, 1, 3.7) + 0.5), seen = 0, longest = 0;
     static int age[1 << 16];
     while (!ls_world_done(w)) {
@@ -420,7 +411,7 @@ static uint64_t run_everything(uint64_t seed, int check)
     char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
     ls_test_scenario(yaml, sets, 8, &s);
     free(yaml);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     char msg[256];
     while (!ls_world_done(w)) {
         step(w, 1);
@@ -470,7 +461,7 @@ static void trick_run(const char *share, uint64_t seed, uint64_t *changes, doubl
     char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
     ls_test_scenario(yaml, sets, 8, &s);
     free(yaml);
-    ls_world *w = make_world(&s);
+    ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) step(w, 1);
     *changes = ls_world_lane_stats(w, 0).lane_changes;
     *travel = ls_world_mean_travel_time(w);
