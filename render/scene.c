@@ -75,7 +75,7 @@ int ls_scene_init(ls_scene *s, ls_world *w, const ls_scenario *sc, char *err, si
                              s->info.ring};
     s->mps_per_cell = s->info.cell_length_m / s->info.dt_s;
     s->unit = ls_speed_unit_guess(sc->road.speed_limit_kmh);
-    s->day_start_s = -1;
+    s->day_start_s = s->sc.simulation.start_time_s;
     s->alpha = 1;
     speed_scale(s);
     vehicle_lengths(s);

@@ -310,6 +310,8 @@ static const ls_field SIMULATION[] = {
      .def = 1,
      .offset = offsetof(ls_simulation_def, seed),
      .doc = "random seed"},
+    NUMBER("start_time", LS_UNIT_TIME, LS_F_MAX_OPEN, -1, 86400, -1, ls_simulation_def,
+           start_time_s, "time of day at t = 0, e.g. 6 h for 06:00; -1: none (for display)"),
 };
 
 static const ls_schema MODEL_SCHEMA = {NULL, MODEL, COUNT(MODEL), 0};

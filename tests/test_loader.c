@@ -360,6 +360,7 @@ static void expect_same(const ls_scenario *a, const ls_scenario *b)
     SAME(simulation.duration_s);
     SAME(simulation.warmup_s);
     SAME(simulation.seed);
+    SAME(simulation.start_time_s);
 }
 
 #define DIFF(f) cr_expect(a->f != b->f, "%s has its default value", #f)
@@ -425,6 +426,7 @@ static void expect_every_field_differs(const ls_scenario *a, const ls_scenario *
     DIFF(simulation.duration_s);
     DIFF(simulation.warmup_s);
     DIFF(simulation.seed);
+    DIFF(simulation.start_time_s);
 }
 
 /* decode -> YAML -> decode gives the same scenario, and writing again gives the same text. */

@@ -178,6 +178,8 @@ typedef struct ls_simulation_def {
     double duration_s; /* s simulated, default 3600, (0 .. 1e9] */
     double warmup_s;   /* s excluded from statistics, default 0, [0, duration) */
     uint64_t seed;     /* default 1 */
+    double start_time_s; /* time of day at t = 0, s after midnight ("6 h" for 06:00); -1 (the
+                            default) when the scenario is not tied to a time of day */
 } ls_simulation_def;
 
 typedef struct ls_scenario {
