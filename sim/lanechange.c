@@ -134,10 +134,8 @@ void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length
  * leader's own move. Not the speed reachable in the next step: a driver stuck behind a truck
  * compares what each lane allows, whatever its acceleration (cf. the look-ahead comparison of
  * Rickert et al. 1996). */
-static int32_t expected_speed(int32_t v, int32_t accel, int32_t cap, int32_t gap, int32_t v_ahead)
+static int32_t expected_speed(int32_t cap, int32_t gap, int32_t v_ahead)
 {
-    (void)v;
-    (void)accel;
     int32_t s = cap;
     if (gap < LS_FAR && s > gap + v_ahead) s = gap + v_ahead;
     return s < 0 ? 0 : s;
@@ -238,8 +236,8 @@ static void consider(const ls_world *w, const lc_vehicle *v, int m, int side, lc
     o->lane = m;
     neighbours_at(w, m, v->front, v->length, v->cursor[side > 0], &o->n);
     o->cap = ls_friction_cap(w, m, v->front, v->vmax);
-    int32_t own = expected_speed(v->speed, v->accel, v->cap, v->own_gap, v->own_v_ahead);
-    o->gain = expected_speed(v->speed, v->accel, o->cap, o->n.gap_ahead, o->n.v_ahead) - own;
+    int32_t own = expected_speed(v->cap, v->own_gap, v->own_v_ahead);
+    o->gain = expected_speed(o->cap, o->n.gap_ahead, o->n.v_ahead) - own;
 }
 
 /* Whether an option is worth taking. Mandatory (closed lane ahead): any usable neighbour.
@@ -296,7 +294,7 @@ static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *bes
 static int content(const ls_world *w, const lc_vehicle *v)
 {
     return !w->sc.lane_change.keep_right &&
-           expected_speed(v->speed, v->accel, v->cap, v->own_gap, v->own_v_ahead) >= v->vmax;
+           expected_speed(v->cap, v->own_gap, v->own_v_ahead) >= v->vmax;
 }
 
 static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
@@ -305,7 +303,8 @@ static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
     lc_need need = need_of(w, v);
     double urg = need.urgency;
     if (urg == 0 &&
-        (content(w, v) || (!coin_drawn && (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr))) {
+        /* A driver whose coin was drawn in decide_lane is already known not to be content. */
+        (!coin_drawn && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr))) {
         f->want_lane[v->handle] = -1;
         return LS_OK;
     }
@@ -390,7 +389,7 @@ static ls_status decide_lane(ls_world *w, int l)
         int32_t v_ahead = a >= 0 && a != i ? ln->speed[a] : 0;
         /* The common case first: nothing to gain (see content()), no closure anywhere. */
         if (skip_content && (!LS_IS_REAL(h) || w->fleet.dest[h] < 0) &&
-            expected_speed(ln->speed[i], ln->accel[i], ln->vcap[i], gap, v_ahead) >= ln->vmax[i]) {
+            expected_speed(ln->vcap[i], gap, v_ahead) >= ln->vmax[i]) {
             if (LS_IS_REAL(h) && w->fleet.want_lane[h] >= 0) w->fleet.want_lane[h] = -1;
             continue;
         }
