@@ -338,7 +338,8 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
     double wall = 0;
     int rc = open_files(o, w, &f);
     /* The space-time field costs a pass over the vehicles every step: only when written. */
-    if (!rc && f.field.f) ls_world_enable_field(w, true);
+    if (!rc && f.field.f && ls_world_enable_field(w, true) != LS_OK)
+        rc = ls_cli_fail(1, "run", "out of memory for the space-time field");
     if (!rc) rc = simulate(w, s, &f, o->common.quiet, &wall);
     cJSON *sum = rc ? NULL : ls_summary_json(w, s, wall);
     char *json = sum ? cJSON_Print(sum) : NULL;

@@ -14,10 +14,7 @@ ls_status ls_field_create(ls_world *w)
     w->field_segs = (w->cells + w->field_seg - 1) / w->field_seg;
     int64_t period = (int64_t)floor(f->period_s / w->dt_s + 0.5);
     w->field_period = period < 1 ? 1 : period;
-    size_t n = (size_t)w->lanes * (size_t)w->field_segs;
-    w->field_speed = ls_calloc(n, sizeof *w->field_speed);
-    w->field_count = ls_calloc(n, sizeof *w->field_count);
-    return w->field_speed && w->field_count ? LS_OK : LS_ERR_NOMEM;
+    return LS_OK; /* the per-segment sums are allocated when the field is first enabled */
 }
 
 /* Adds this step's speeds and vehicles to each mainline lane's segments. Fronts ascend, so the
@@ -146,8 +143,21 @@ const ls_bottleneck *ls_world_bottleneck(const ls_world *w, int index)
     return index >= 0 && index < w->bottleneck_count ? &w->bottlenecks[index] : NULL;
 }
 
-void ls_world_enable_field(ls_world *w, bool on)
+ls_status ls_world_enable_field(ls_world *w, bool on)
 {
+    if (on && !w->field_speed) {
+        size_t n = (size_t)w->lanes * (size_t)w->field_segs;
+        w->field_speed = ls_calloc(n, sizeof *w->field_speed);
+        w->field_count = ls_calloc(n, sizeof *w->field_count);
+        if (!w->field_speed || !w->field_count) {
+            ls_free(w->field_speed);
+            ls_free(w->field_count);
+            w->field_speed = NULL;
+            w->field_count = NULL;
+            return LS_ERR_NOMEM;
+        }
+    }
     if (on && !w->field_on) w->field_begin = w->step;
     w->field_on = on;
+    return LS_OK;
 }

@@ -9,16 +9,9 @@
 
 static ls_world *world_from(const char *file, const char *const *sets, int n)
 {
-    char *yaml = ls_test_read(ls_test_src(file), NULL);
-    cr_assert_not_null(yaml);
     ls_scenario s;
-    ls_test_scenario(yaml, sets, n, &s);
-    free(yaml);
-    ls_world *w = NULL;
-    ls_diags d;
-    ls_diags_clear(&d);
-    cr_assert_eq(ls_world_create(&s, &w, &d), LS_OK);
-    return w;
+    ls_test_scenario_file(file, sets, n, &s);
+    return ls_test_world(&s);
 }
 
 static void run_checked(ls_world *w, int every)
@@ -109,7 +102,7 @@ static int64_t stored(const ls_world *w, int lane, int32_t before_cell)
 Test(ramps, traffic_ii_queues_follow_the_inflows, .timeout = 300)
 {
     ls_world *w = world_from("scenarios/bottleneck-all-lanes.yaml", NULL, 0);
-    ls_world_enable_field(w, true);
+    cr_assert_eq(ls_world_enable_field(w, true), LS_OK);
     const double q_in[4] = {2304, 2016, 1584, 1296};
     int64_t n0[4], n1[4];
     double queue[4] = {0};
@@ -196,7 +189,7 @@ static void run_morning(const char *friction, morning *m)
 {
     const char *sets[] = {friction};
     ls_world *w = world_from("scenarios/us101-sr92.yaml", sets, 1);
-    ls_world_enable_field(w, true);
+    cr_assert_eq(ls_world_enable_field(w, true), LS_OK);
     char msg[256];
     int periods = 0;
     memset(m, 0, sizeof *m);

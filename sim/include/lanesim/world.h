@@ -218,9 +218,10 @@ typedef struct ls_bottleneck {
 int ls_world_bottleneck_count(const ls_world *w);
 const ls_bottleneck *ls_world_bottleneck(const ls_world *w, int index);
 
-/* The field costs a pass over all vehicles every step, so it is off until asked for (before
- * the first step, or from the next period on). */
-void ls_world_enable_field(ls_world *w, bool on);
+/* The field costs a pass over all vehicles every step and memory per segment, so it is off
+ * (and unallocated) until asked for; it then starts a period at the current step.
+ * LS_ERR_NOMEM when its sums cannot be allocated (the world is unchanged). */
+ls_status ls_world_enable_field(ls_world *w, bool on);
 
 /* Records closed since the last clear, like the detector records. */
 const ls_field_record *ls_world_field_records(const ls_world *w, size_t *count);
