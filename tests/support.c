@@ -81,6 +81,15 @@ void ls_test_scenario(const char *yaml, const char *const *sets, int set_count, 
     cr_assert_eq(st, LS_OK, "test scenario did not load");
 }
 
+void ls_test_scenario_file(const char *relative, const char *const *sets, int set_count,
+                           ls_scenario *out)
+{
+    char *yaml = ls_test_read(ls_test_src(relative), NULL);
+    cr_assert_not_null(yaml, "cannot read %s", relative);
+    ls_test_scenario(yaml, sets, set_count, out);
+    free(yaml);
+}
+
 ls_world *ls_test_world(const ls_scenario *s)
 {
     ls_world *w = NULL;

@@ -20,6 +20,11 @@ int ls_test_run(const char *command, char **out, char **err);
 /* Loads a scenario from YAML text plus overrides; fails the test on any problem. */
 void ls_test_scenario(const char *yaml, const char *const *sets, int set_count, ls_scenario *out);
 
+/* Loads a scenario file of the source tree (e.g. "scenarios/ring.yaml") plus overrides; fails
+ * the test on any problem. */
+void ls_test_scenario_file(const char *relative, const char *const *sets, int set_count,
+                           ls_scenario *out);
+
 /* Creates the world of a scenario; fails the test if it cannot. */
 ls_world *ls_test_world(const ls_scenario *s);
 

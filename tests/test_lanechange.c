@@ -175,9 +175,7 @@ static double ring_change_rate(double rho)
                           "simulation.warmup=1000",
                           "detectors=[]"};
     ls_scenario s;
-    char *yaml = ls_test_read(ls_test_src("scenarios/ring-2lane.yaml"), NULL);
-    ls_test_scenario(yaml, sets, 6, &s);
-    free(yaml);
+    ls_test_scenario_file("scenarios/ring-2lane.yaml", sets, 6, &s);
     ls_world *w = ls_test_world(&s);
     char msg[256];
     while (!ls_world_done(w)) {
@@ -219,14 +217,13 @@ Test(lanechange, equal_lanes_stay_equal, .timeout = 600)
     enum { SEEDS = 6, LANES = 4 };
     double flow[SEEDS][LANES];
     uint64_t changes = 0;
-    char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
     for (int k = 0; k < SEEDS; k++) {
         char seed[64];
         snprintf(seed, sizeof seed, "simulation.seed=%d", 100 + k);
         const char *sets[] = {seed, "lane_change.enabled=true", "vehicles[0].speed_dev=0.2",
                               "demand.mainline.flow=8400", "detectors=[]"};
         ls_scenario s;
-        ls_test_scenario(yaml, sets, 5, &s);
+        ls_test_scenario_file("scenarios/highway-4lane.yaml", sets, 5, &s);
         ls_world *w = ls_test_world(&s);
         while (!ls_world_done(w)) step(w, 1);
         for (int l = 0; l < LANES; l++) {
@@ -236,7 +233,6 @@ Test(lanechange, equal_lanes_stay_equal, .timeout = 600)
         }
         ls_world_destroy(w);
     }
-    free(yaml);
     double grand = 0;
     for (int k = 0; k < SEEDS; k++)
         for (int l = 0; l < LANES; l++) grand += flow[k][l] / (SEEDS * LANES);
@@ -319,9 +315,7 @@ Test(lanechange, closed_stretch_is_avoided_and_reopens, .timeout = 300)
                           "simulation.duration=2400",
                           "simulation.warmup=0"};
     ls_scenario s;
-    char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
-    ls_test_scenario(yaml, sets, 8, &s);
-    free(yaml);
+    ls_test_scenario_file("scenarios/highway-4lane.yaml", sets, 8, &s);
     ls_world *w = ls_test_world(&s);
     char msg[256];
     int32_t from = 2000, to = 2067; /* cells of 1.5 m */
@@ -355,9 +349,7 @@ Test(lanechange, crossing_vehicles_occupy_both_lanes, .timeout = 300)
     const char *sets[] = {"lane_change.enabled=true", "vehicles[0].speed_dev=0.2",
                           "demand.mainline.flow=8400", "simulation.duration=900"};
     ls_scenario s;
-    char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
-    ls_test_scenario(yaml, sets, 4, &s);
-    free(yaml);
+    ls_test_scenario_file("scenarios/highway-4lane.yaml", sets, 4, &s);
     ls_world *w = ls_test_world(&s);
     int max_steps = (int)floor(ta_expected(0, 8, 1, 3.7) + 0.5), seen = 0, longest = 0;
     static int age[1 << 16];
@@ -408,9 +400,7 @@ static uint64_t run_everything(uint64_t seed, int check)
                           "demand.mainline.flow=[{t: 0, flow: 4000}, {t: 900, flow: 9000}]",
                           "simulation.duration=1800"};
     ls_scenario s;
-    char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
-    ls_test_scenario(yaml, sets, 8, &s);
-    free(yaml);
+    ls_test_scenario_file("scenarios/highway-4lane.yaml", sets, 8, &s);
     ls_world *w = ls_test_world(&s);
     char msg[256];
     while (!ls_world_done(w)) {
@@ -458,9 +448,7 @@ static void trick_run(const char *share, uint64_t seed, uint64_t *changes, doubl
                           "accel: 1, lanes: [2]}]",
                           "detectors=[]"};
     ls_scenario s;
-    char *yaml = ls_test_read(ls_test_src("scenarios/highway-4lane.yaml"), NULL);
-    ls_test_scenario(yaml, sets, 8, &s);
-    free(yaml);
+    ls_test_scenario_file("scenarios/highway-4lane.yaml", sets, 8, &s);
     ls_world *w = ls_test_world(&s);
     while (!ls_world_done(w)) step(w, 1);
     *changes = ls_world_lane_stats(w, 0).lane_changes;
