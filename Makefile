@@ -58,8 +58,8 @@ screenshots: build
 		--center 3000 --span 2000 --screenshot docs/images/ring-2lane.png
 
 # The fuzz targets (clang's libFuzzer with ASan + UBSan) in their own build tree, one process at
-# a time: `make fuzz-ci` is CI's bounded run (about two minutes), `make fuzz FUZZ_SECONDS=600`
-# a long one. Findings are saved in $(FUZZ_BUILD)/fuzz/artifacts (docs/reliability.md).
+# a time: `make fuzz-ci` is CI's bounded run (a fixed number of inputs from a fixed seed, so it
+# is the same on every machine; about two minutes), `make fuzz FUZZ_SECONDS=600` a long one. Findings are saved in $(FUZZ_BUILD)/fuzz/artifacts (docs/reliability.md).
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 fuzz-build: setup
@@ -68,8 +68,9 @@ fuzz-build: setup
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
 fuzz-ci: fuzz-build
-	sh tests/fuzz/run.sh $(FUZZ_BUILD) 55 loader set
-	sh tests/fuzz/run.sh $(FUZZ_BUILD) 15 grid
+	FUZZ_RUNS=150000 sh tests/fuzz/run.sh $(FUZZ_BUILD) 120 loader
+	FUZZ_RUNS=6000 sh tests/fuzz/run.sh $(FUZZ_BUILD) 120 set
+	FUZZ_RUNS=20000 sh tests/fuzz/run.sh $(FUZZ_BUILD) 60 grid
 
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) loader set grid

@@ -292,7 +292,7 @@ static const ls_field LANE_END[] = {
 static const ls_field FIELD[] = {
     NUMBER("segment", LS_UNIT_LENGTH, 0, 10, 10000, 100, ls_field_def, segment_m,
            "length of the space-time grid's segments"),
-    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, INFINITY, 60, ls_field_def, period_s,
+    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, LS_MAX_PERIOD_S, 60, ls_field_def, period_s,
            "length of its periods, at least model.dt"),
     NUMBER("queue_speed", LS_UNIT_SPEED, OPEN_MIN, 0, 400, 40, ls_field_def, queue_speed_kmh,
            "a segment slower than this counts as queued"),

@@ -2,7 +2,10 @@
 # Runs the fuzz targets of BUILD (a LANESIM_FUZZ=ON tree) for SECONDS each, one process at a
 # time, on a corpus kept in BUILD/fuzz/ and seeded from the repository; prints each run's
 # statistics. Exits 1 if any target found a crash, a leak, a hang or a broken check.
-# usage: tests/fuzz/run.sh BUILD SECONDS [loader|set|grid ...]
+# With FUZZ_RUNS=N (and FUZZ_SEED, default 1) each target stops after N inputs from a fixed
+# random seed instead of after SECONDS, so CI explores the same inputs on every machine and a
+# red run can be replayed; SECONDS then only caps the time.
+# usage: [FUZZ_RUNS=N] [FUZZ_SEED=S] tests/fuzz/run.sh BUILD SECONDS [loader|set|grid ...]
 set -u
 build=$1
 seconds=$2
@@ -11,6 +14,8 @@ targets=${*:-loader set grid}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$build/fuzz
 failed=0
+limits=
+if [ -n "${FUZZ_RUNS:-}" ]; then limits="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1}"; fi
 
 seed() { # target corpus-dir
     case $1 in
@@ -29,7 +34,7 @@ for t in $targets; do
     seed "$t" "$corpus"
     log=$work/$t.log
     echo "== fuzz_$t for ${seconds} s (log: $log)"
-    "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" $limits -timeout=10 -rss_limit_mb=2048 \
         -dict="$build/tests/fuzz/scenario.dict" -artifact_prefix="$work/artifacts/$t-" \
         -print_final_stats=1 "$corpus" >"$log" 2>&1
     rc=$?
