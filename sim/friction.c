@@ -14,9 +14,17 @@ ls_status ls_friction_create(ls_world *w)
     w->seg_count = (w->cells + w->seg_cells - 1) / w->seg_cells;
     size_t n = (size_t)w->all_lanes * (size_t)w->seg_count;
     w->seg_speed = ls_calloc(n, sizeof *w->seg_speed);
-    w->seg_n = ls_calloc(n, sizeof *w->seg_n);
     w->seg_ref = ls_calloc(n, sizeof *w->seg_ref);
-    return w->seg_speed && w->seg_n && w->seg_ref ? LS_OK : LS_ERR_NOMEM;
+    w->seg_free = ls_calloc(n, sizeof *w->seg_free);
+    w->seg_sum = ls_calloc((size_t)w->seg_count, sizeof *w->seg_sum);
+    w->seg_n = ls_calloc((size_t)w->seg_count, sizeof *w->seg_n);
+    /* Fronts stay below cells + the largest speed (< 65536) plus one vehicle length. */
+    uint64_t largest = (uint64_t)w->cells + 2 * 65536u;
+    w->seg_inv = largest * (uint64_t)w->seg_cells < (1ull << 32)
+                     ? (1ull << 32) / (uint64_t)w->seg_cells + 1
+                     : 0;
+    return w->seg_speed && w->seg_ref && w->seg_free && w->seg_sum && w->seg_n ? LS_OK
+                                                                               : LS_ERR_NOMEM;
 }
 
 /* Mean speed of each lane over each segment at time t (real vehicles only; an empty segment
@@ -24,25 +32,25 @@ ls_status ls_friction_create(ls_world *w)
  * alone do not make drivers beside them expect someone to cut in). Then, for every lane and
  * segment, the reference speed beside it: the slowest adjacent lane's speed plus speed_gap.
  * Cost: one pass over the vehicles and one over lanes x segments, whatever the traffic. */
-/* Sums one lane's speeds per segment. Fronts ascend, so each segment's vehicles come together:
- * the running sum stays in registers and is stored once per segment, with no division. */
-static void lane_segments(const ls_world *w, const ls_lane *ln, float *speed, uint32_t *count)
+/* One lane's mean speed per segment: sums scattered into the segments (no branch on the
+ * segment boundaries, which come at random), then one division per segment. */
+static void lane_segments(ls_world *w, const ls_lane *ln, float *speed)
 {
-    int32_t s = 0, end = w->seg_cells;
-    uint32_t sum = 0, n = 0;
+    const int32_t *front = ln->front;
+    const uint16_t *v = ln->speed;
+    const uint32_t *handle = ln->handle;
+    uint32_t *sum = w->seg_sum, *n = w->seg_n;
+    const float empty = (float)w->road_vmax;
+    memset(sum, 0, (size_t)w->seg_count * sizeof *sum);
+    memset(n, 0, (size_t)w->seg_count * sizeof *n);
     for (int32_t i = ln->lo; i < ln->hi; i++) {
-        if (ln->front[i] >= end) {
-            speed[s] = (float)sum;
-            count[s] = n;
-            sum = n = 0;
-            while (ln->front[i] >= end && s + 1 < w->seg_count) s++, end += w->seg_cells;
-        }
-        if (!LS_IS_REAL(ln->handle[i])) continue;
-        sum += ln->speed[i];
-        n++;
+        int32_t s = ls_segment_of(w, front[i]);
+        uint32_t real = LS_IS_REAL(handle[i]);
+        sum[s] += v[i] & (0u - real);
+        n[s] += real;
     }
-    speed[s] = (float)sum;
-    count[s] = n;
+    for (int32_t s = 0; s < w->seg_count; s++)
+        speed[s] = n[s] ? (float)sum[s] / (float)n[s] : empty;
 }
 
 static inline float min_f(float a, float b)
@@ -50,46 +58,49 @@ static inline float min_f(float a, float b)
     return a < b ? a : b;
 }
 
+/* The largest whole speed (cells/step) that friction leaves as it is under a reference speed:
+ * a cap v is lowered only when v > ref, that is when v > floor(ref). */
+static uint16_t free_below(float ref)
+{
+    return ref >= 65535.0f ? UINT16_MAX : (uint16_t)ref; /* ref >= 0: truncation is floor */
+}
+
 /* The reference speed beside each on-ramp lane's acceleration lane: the rightmost mainline lane
  * and the merging lane see each other there (a stopped merge queue slows the right lane: Traffic
  * IV); elsewhere an on-ramp lane has nobody beside it. */
 static void ramp_references(ls_world *w, float gap)
 {
-    float *right = w->seg_ref + (size_t)(w->lanes - 1) * w->seg_count;
-    const float *right_speed = w->seg_speed + (size_t)(w->lanes - 1) * w->seg_count;
+    size_t right_at = (size_t)(w->lanes - 1) * w->seg_count;
     for (int l = w->lanes; l < w->all_lanes; l++) {
         const ls_lane *ln = &w->lane[l];
-        float *ref = w->seg_ref + (size_t)l * w->seg_count;
-        const float *speed = w->seg_speed + (size_t)l * w->seg_count;
-        for (int32_t s = 0; s < w->seg_count; s++) ref[s] = INFINITY;
+        size_t at = (size_t)l * w->seg_count;
+        for (int32_t s = 0; s < w->seg_count; s++) w->seg_ref[at + s] = INFINITY;
         for (int32_t s = ln->zone_from / w->seg_cells; s <= (ln->zone_to - 1) / w->seg_cells; s++) {
-            ref[s] = right_speed[s] + gap;
-            right[s] = min_f(right[s], speed[s] + gap);
+            w->seg_ref[at + s] = w->seg_speed[right_at + s] + gap;
+            w->seg_ref[right_at + s] = min_f(w->seg_ref[right_at + s], w->seg_speed[at + s] + gap);
         }
     }
+    for (size_t k = right_at; k < (size_t)w->all_lanes * w->seg_count; k++)
+        w->seg_free[k] = free_below(w->seg_ref[k]);
 }
 
 void ls_friction_tables(ls_world *w)
 {
-    size_t n = (size_t)w->all_lanes * (size_t)w->seg_count;
-    memset(w->seg_speed, 0, n * sizeof *w->seg_speed);
-    memset(w->seg_n, 0, n * sizeof *w->seg_n);
     for (int l = 0; l < w->all_lanes; l++)
-        lane_segments(w, &w->lane[l], w->seg_speed + (size_t)l * w->seg_count,
-                      w->seg_n + (size_t)l * w->seg_count);
-    for (size_t k = 0; k < n; k++)
-        w->seg_speed[k] = w->seg_n[k] ? w->seg_speed[k] / (float)w->seg_n[k] : (float)w->road_vmax;
+        lane_segments(w, &w->lane[l], w->seg_speed + (size_t)l * w->seg_count);
     float gap = (float)(ls_kmh_to_mps(w->sc.friction.speed_gap_kmh) * w->dt_s / w->cell_m);
     for (int l = 0; l < w->lanes; l++) {
         const float *left = l > 0 ? w->seg_speed + (size_t)(l - 1) * w->seg_count : NULL;
         const float *right =
             l + 1 < w->lanes ? w->seg_speed + (size_t)(l + 1) * w->seg_count : NULL;
         float *ref = w->seg_ref + (size_t)l * w->seg_count;
+        uint16_t *free = w->seg_free + (size_t)l * w->seg_count;
         for (int32_t s = 0; s < w->seg_count; s++) {
             float r = INFINITY;
             if (left) r = min_f(r, left[s]);
             if (right) r = min_f(r, right[s]);
             ref[s] = r + gap;
+            free[s] = free_below(ref[s]);
         }
     }
     ramp_references(w, gap);

@@ -287,6 +287,80 @@ static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *bes
     return best->lane;
 }
 
+/* ---- this step's speed caps ---- */
+
+/* The few drivers who hold back for the speed trick or yield to a merging driver: their cap
+ * this step (i is not an obstacle). */
+static uint16_t special_cap(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uint16_t cap)
+{
+    ls_fleet *f = &w->fleet;
+    if (f->hold[h] > 0 && LS_IS_REAL(ln->handle[i])) {
+        /* Holding back: drop back (one cell/step slower than the leader) until the gap ahead is
+         * trick_gap; then let go, and the run-up into the gap lifts the speed above the
+         * leader's for the next tries. */
+        int32_t a = i + 1 < ln->hi ? i + 1 : -1;
+        if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->trick_gap) {
+            int32_t slower = ln->speed[a] > 0 ? ln->speed[a] - 1 : 0;
+            if (slower < cap) cap = (uint16_t)slower;
+            f->hold[h]--;
+        } else {
+            f->hold[h] = 0;
+        }
+    }
+    if (f->yield[h] > 0) {
+        /* Yielding to a merging driver: brake at coop_decel this step. */
+        int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
+        if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
+        f->yield[h]--;
+    }
+    return cap;
+}
+
+/* A pass over one lane's caps: the friction segment (its table entries read once per segment,
+ * not per vehicle) moves forward with the vehicles. */
+typedef struct lc_caps {
+    const uint16_t *limit; /* cells/step: the speed limit of each cell, or NULL */
+    const float *ref;      /* this lane's friction reference speeds (cells/step), or NULL */
+    const uint16_t *free;  /* the highest cap friction leaves alone, per segment */
+    const int16_t *hold;   /* the fleet's speed-trick and yielding counters */
+    const int8_t *yield;
+    float coef;
+    int32_t seg; /* the last entry's friction segment */
+} lc_caps;
+
+static lc_caps caps_begin(const ls_world *w, int l)
+{
+    size_t at = (size_t)l * (size_t)w->seg_count;
+    lc_caps cs = {w->cell_limit,
+                  w->seg_ref ? w->seg_ref + at : NULL,
+                  w->seg_free ? w->seg_free + at : NULL,
+                  w->fleet.hold,
+                  w->fleet.yield,
+                  (float)w->sc.friction.coefficient,
+                  0};
+    return cs;
+}
+
+/* Entry i's cap this step (front x, vmax, handle hd): its vmax, lowered by the cell's speed
+ * limit, friction in its segment and the speed trick or yielding. Obstacles have vmax 0, so
+ * their cap is 0. */
+static inline uint16_t cap_of(ls_world *w, ls_lane *ln, lc_caps *cs, int32_t i, int32_t x,
+                              uint16_t vmax, uint32_t hd)
+{
+    uint16_t cap = vmax;
+    if (cs->limit && cs->limit[x] < cap) cap = cs->limit[x];
+    if (cs->ref) {
+        /* The segment by a multiplication, not by walking: boundaries come at random. */
+        cs->seg = ls_segment_of(w, x);
+        if (cap > cs->free[cs->seg]) cap = ls_friction_apply(cs->coef, cs->ref[cs->seg], cap);
+    }
+    if (!(hd & LS_HANDLE_OBSTACLE)) {
+        uint32_t h = hd & ~LS_HANDLE_GHOST;
+        if (cs->hold[h] > 0 || cs->yield[h] > 0) cap = special_cap(w, ln, i, h, cap);
+    }
+    return cap;
+}
+
 /* ---- decisions (from the state at t) ---- */
 
 /* A driver who expects to drive at its vmax in its own lane cannot gain by moving, unless
@@ -297,22 +371,16 @@ static int content(const ls_world *w, const lc_vehicle *v)
            expected_speed(v->cap, v->own_gap, v->own_v_ahead) >= v->vmax;
 }
 
-static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
+/* A driver who has picked `target` (or -1: none) with option o: the gap rule, and on refusal
+ * cooperation and the speed trick; on acceptance the change is queued. */
+static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int target,
+                        const lc_option *op)
 {
     ls_fleet *f = &w->fleet;
-    lc_need need = need_of(w, v);
-    double urg = need.urgency;
-    if (urg == 0 &&
-        /* A driver whose coin was drawn in decide_lane is already known not to be content. */
-        (!coin_drawn && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr))) {
-        f->want_lane[v->handle] = -1;
-        return LS_OK;
-    }
-    lc_option o;
-    int target = choose(w, v, need, &o);
     int watching = target >= 0 && f->want_lane[v->handle] == target;
     f->want_lane[v->handle] = (int8_t)target;
     if (target < 0) return LS_OK;
+    lc_option o = *op;
     ls_lc_times t;
     ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, &o.n, &t);
     if (!t.accept) {
@@ -334,14 +402,21 @@ static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
             if (slower < own->vcap[v->index]) own->vcap[v->index] = (uint16_t)slower;
         }
         if (urg >= 0.5 && room && fh != UINT32_MAX && LS_IS_REAL(fh)) {
-            f->yield[fh] = 2;
             /* At once, in this step's move too: otherwise the follower drives into the very
-             * gap it is yielding (in stop-and-go traffic, that is every gap). */
-            ls_lane *tl = &w->lane[target];
-            int32_t k = o.n.back_index;
-            int32_t slower = (int32_t)tl->speed[k] - w->lc_yield;
-            slower = slower > 0 ? slower : 0;
-            if (slower < tl->vcap[k]) tl->vcap[k] = (uint16_t)slower;
+             * gap it is yielding (in stop-and-go traffic, that is every gap); then for two
+             * more steps. Lanes get their caps in the decision pass, in order: a lane before
+             * this one has its caps already (lower its cap here), a later one will brake when
+             * its cap is computed. */
+            if (target < v->lane) {
+                f->yield[fh] = 2;
+                ls_lane *tl = &w->lane[target];
+                int32_t k = o.n.back_index;
+                int32_t slower = (int32_t)tl->speed[k] - w->lc_yield;
+                slower = slower > 0 ? slower : 0;
+                if (slower < tl->vcap[k]) tl->vcap[k] = (uint16_t)slower;
+            } else {
+                f->yield[fh] = 3;
+            }
         }
         /* The speed trick: refused only because of Tb, drop back to gain speed in a gap. */
         if (f->trickster[v->handle] && f->hold[v->handle] == 0 && t.ta < t.tc && t.tb > 0)
@@ -361,6 +436,19 @@ static ls_status decide(ls_world *w, lc_vehicle *v, int coin_drawn)
     return LS_OK;
 }
 
+/* The general case: whatever the obligation (on-ramp, closure, exit) or none. */
+static ls_status decide(ls_world *w, lc_vehicle *v)
+{
+    lc_need need = need_of(w, v);
+    if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr)) {
+        w->fleet.want_lane[v->handle] = -1;
+        return LS_OK;
+    }
+    lc_option o;
+    int target = choose(w, v, need, &o);
+    return settle(w, v, need.urgency, target, &o);
+}
+
 /* Advances a cursor in an adjacent lane to the first entry whose front is >= x: the vehicles
  * of a lane are visited in order, so each cursor only moves forward (one pass per lane pair). */
 static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
@@ -372,52 +460,156 @@ static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
     return k;
 }
 
-static ls_status decide_lane(ls_world *w, int l)
+/* A driver who will look this step: its index, the speed its own lane lets it keep
+ * (cells/step) and its friction segment. */
+typedef struct lc_look {
+    int32_t i, own, seg;
+} lc_look;
+
+/* Drivers with no obligation whose p_change coin came up, having drawn the mirror on `side`:
+ * each moves if the lane there lets it go lc_gain faster and is usable. The same decision as
+ * choose() for need 0, in the order that rejects most drivers soonest: in congestion nearly
+ * every driver is hindered and looks, and most looks find nothing better. The lookers come in
+ * order of position, so the cursor into the lane beside only moves forward. */
+static ls_status look_side(ls_world *w, int l, int side, const lc_look *looks, size_t n)
 {
     const ls_lane *ln = &w->lane[l];
-    int32_t cursor[2] = {0, 0};
-    /* Drivers with nothing to gain and no obligation (no closure in this lane, no exit to
-     * take, not on an on-ramp) are skipped at the cost of one comparison. */
-    int skip_content =
-        !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
-    for (int32_t i = ln->lo; i < ln->hi; i++) {
+    int m = l + side;
+    int32_t cursor = 0;
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = looks[k].i;
         uint32_t h = ln->handle[i];
-        int32_t a = i + 1, wrap = 0;
-        if (a == ln->hi) a = w->ring ? ln->lo : -1, wrap = w->cells;
-        int32_t gap =
-            a >= 0 && a != i ? ln->front[a] + wrap - ln->length[a] - ln->front[i] : LS_FAR;
-        int32_t v_ahead = a >= 0 && a != i ? ln->speed[a] : 0;
-        /* The common case first: nothing to gain (see content()), no closure anywhere. */
-        if (skip_content && (!LS_IS_REAL(h) || w->fleet.dest[h] < 0) &&
-            expected_speed(ln->vcap[i], gap, v_ahead) >= ln->vmax[i]) {
-            if (LS_IS_REAL(h) && w->fleet.want_lane[h] >= 0) w->fleet.want_lane[h] = -1;
-            continue;
-        }
-        if (!LS_IS_REAL(h) || w->fleet.ghost_lane[h] >= 0) continue; /* still crossing */
-        /* No obligation: the p_change coin first, before any look at the neighbours. */
-        if (skip_content && w->fleet.dest[h] < 0 &&
-            (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr) {
+        if (m < 0 || m >= w->lanes) { /* a wall on that side: no change this step */
             w->fleet.want_lane[h] = -1;
             continue;
         }
-        cursor[0] = advance(w, ls_lane_neighbour(w, l, -1, ln->front[i]), cursor[0], ln->front[i]);
-        cursor[1] = advance(w, ls_lane_neighbour(w, l, +1, ln->front[i]), cursor[1], ln->front[i]);
-        lc_vehicle v = {l,
-                        i,
-                        ln->front[i],
-                        ln->speed[i],
-                        ln->length[i],
-                        ln->accel[i],
-                        gap,
-                        v_ahead,
-                        ln->vmax[i],
-                        ln->vcap[i],
-                        h,
-                        {cursor[0], cursor[1]}};
-        ls_status st = decide(w, &v, skip_content && w->fleet.dest[h] < 0);
+        int32_t front = ln->front[i];
+        cursor = advance(w, m, cursor, front);
+        lc_option o;
+        o.lane = m;
+        neighbours_at(w, m, front, ln->length[i], cursor, &o.n);
+        o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, looks[k].seg, ln->vmax[i]) : ln->vmax[i];
+        o.gain = expected_speed(o.cap, o.n.gap_ahead, o.n.v_ahead) - looks[k].own;
+        lc_vehicle v = {
+            l,           i,           front, ln->speed[i], ln->length[i], ln->accel[i], 0, 0,
+            ln->vmax[i], ln->vcap[i], h,     {0, 0}};
+        if (o.gain < w->lc_gain || usable(w, &v, side) < 0) {
+            w->fleet.want_lane[h] = -1;
+            continue;
+        }
+        ls_status st = settle(w, &v, 0.0, m, &o);
         if (st != LS_OK) return st;
     }
     return LS_OK;
+}
+
+/* Drivers with an obligation (on-ramp, closure, exit) or in a lane where one may arise: the
+ * general decision, with both cursors. */
+static ls_status decide_others(ls_world *w, int l, const int32_t *index, size_t n)
+{
+    const ls_lane *ln = &w->lane[l];
+    int32_t cursor[2] = {0, 0};
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = index[k], gap = LS_FAR, v_ahead = 0;
+        if (i + 1 < ln->hi) {
+            gap = ln->front[i + 1] - ln->length[i + 1] - ln->front[i];
+            v_ahead = ln->speed[i + 1];
+        } else if (w->ring && ln->hi - ln->lo > 1) {
+            gap = ln->front[ln->lo] + w->cells - ln->length[ln->lo] - ln->front[i];
+            v_ahead = ln->speed[ln->lo];
+        }
+        int32_t x = ln->front[i];
+        cursor[0] = advance(w, ls_lane_neighbour(w, l, -1, x), cursor[0], x);
+        cursor[1] = advance(w, ls_lane_neighbour(w, l, +1, x), cursor[1], x);
+        lc_vehicle v = {
+            l,   i,       x,           ln->speed[i], ln->length[i], ln->accel[i],
+            gap, v_ahead, ln->vmax[i], ln->vcap[i],  ln->handle[i], {cursor[0], cursor[1]}};
+        ls_status st = decide(w, &v);
+        if (st != LS_OK) return st;
+    }
+    return LS_OK;
+}
+
+/* Makes room for `need` elements (capacity doubles from 1024). */
+static int reserve(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+    while (*cap < need)
+        if (ls_grow(ptr, cap, *cap, elem, 1024)) return -1;
+    return 0;
+}
+
+/* One lane's caps and decisions. First one pass sets each entry's cap and sorts the drivers:
+ * content ones (nothing to gain: see content()) and those whose p_change coin did not come up
+ * are done; lookers go to a list per mirror side, drivers with an obligation to a third list.
+ * Then the lists are decided. Sorting first keeps the hot pass free of the unpredictable
+ * branches of the decision itself. Lanes are visited in order (ls_lanechange_step). */
+static ls_status decide_lane(ls_world *w, int l)
+{
+    ls_lane *ln = &w->lane[l];
+    ls_fleet *f = &w->fleet;
+    const int32_t lo = ln->lo, hi = ln->hi;
+    size_t count = (size_t)(hi - lo);
+    if (count == 0) return LS_OK;
+    if (reserve((void **)&w->lc_looks, &w->lc_look_cap, 2 * count, sizeof *w->lc_looks) ||
+        reserve((void **)&w->lc_others, &w->lc_other_cap, count, sizeof *w->lc_others))
+        return LS_ERR_NOMEM;
+    lc_look *left = w->lc_looks, *right = w->lc_looks + count;
+    int32_t *others = w->lc_others;
+    size_t n_left = 0, n_right = 0, n_others = 0;
+    /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
+     * have no obligation. */
+    int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
+    /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
+     * anything, so fields read through pointers would be loaded again after each of them. */
+    const int32_t *front = ln->front;
+    const uint16_t *speed = ln->speed, *vmax = ln->vmax, *length = ln->length;
+    const uint32_t *handle = ln->handle;
+    uint16_t *vcap = ln->vcap;
+    const int8_t *dest = f->dest, *ghost = f->ghost_lane;
+    int8_t *want = f->want_lane;
+    const uint64_t p_thr = w->lc_p_thr;
+    const int ring = w->ring;
+    const int32_t cells = w->cells;
+    ls_fastrng rng = w->fast;
+    lc_caps cs = caps_begin(w, l);
+    for (int32_t i = lo; i < hi; i++) {
+        uint32_t h = handle[i];
+        uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+        vcap[i] = cap;
+        if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
+        if (!plain_lane || dest[h] >= 0) {
+            if (ghost[h] < 0) others[n_others++] = i;
+            continue;
+        }
+        int32_t gap = LS_FAR, v_ahead = 0;
+        if (i + 1 < hi) {
+            gap = front[i + 1] - length[i + 1] - front[i];
+            v_ahead = speed[i + 1];
+        } else if (ring && hi - lo > 1) {
+            gap = front[lo] + cells - length[lo] - front[i];
+            v_ahead = speed[lo];
+        }
+        int32_t own = expected_speed(cap, gap, v_ahead);
+        if (own >= vmax[i]) {
+            want[h] = -1;
+            continue;
+        }
+        if (ghost[h] >= 0) continue; /* still crossing */
+        uint64_t draw = ls_fastrng_next(&rng);
+        int look = (draw >> 32) < p_thr;
+        int go_right = (int)(draw >> 31 & 1u);
+        want[h] = (int8_t)(want[h] | -(int8_t)!look); /* -1 unless looking, without a branch */
+        lc_look e = {i, own, cs.seg};
+        left[n_left] = e;
+        right[n_right] = e;
+        n_left += (size_t)(look & !go_right);
+        n_right += (size_t)(look & go_right);
+    }
+    w->fast = rng;
+    ls_status st = look_side(w, l, -1, left, n_left);
+    if (st == LS_OK) st = look_side(w, l, +1, right, n_right);
+    if (st == LS_OK) st = decide_others(w, l, others, n_others);
+    return st;
 }
 
 /* ---- applying the decisions ---- */
@@ -497,42 +689,9 @@ void ls_lanechange_caps(ls_world *w)
 {
     for (int l = 0; l < w->all_lanes; l++) {
         ls_lane *ln = &w->lane[l];
-        int32_t seg = 0, seg_end = w->seg_cells;
-        for (int32_t i = ln->lo; i < ln->hi; i++) {
-            uint32_t h = ln->handle[i] & ~LS_HANDLE_GHOST;
-            if (ln->handle[i] & LS_HANDLE_OBSTACLE) {
-                ln->vcap[i] = 0;
-                continue;
-            }
-            uint16_t cap = ln->vmax[i];
-            if (w->cell_limit && w->cell_limit[ln->front[i]] < cap)
-                cap = w->cell_limit[ln->front[i]];
-            if (w->seg_ref) {
-                while (ln->front[i] >= seg_end && seg + 1 < w->seg_count)
-                    seg++, seg_end += w->seg_cells;
-                cap = ls_friction_cap_seg(w, l, seg, cap);
-            }
-            if (w->fleet.hold[h] > 0 && LS_IS_REAL(ln->handle[i])) {
-                /* Holding back: drop back (one cell/step slower than the leader) until the gap
-                 * ahead is trick_gap; then let go, and the run-up into the gap lifts the speed
-                 * above the leader's for the next tries. */
-                int32_t a = i + 1 < ln->hi ? i + 1 : -1;
-                if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->trick_gap) {
-                    int32_t slower = ln->speed[a] > 0 ? ln->speed[a] - 1 : 0;
-                    if (slower < cap) cap = (uint16_t)slower;
-                    w->fleet.hold[h]--;
-                } else {
-                    w->fleet.hold[h] = 0;
-                }
-            }
-            if (w->fleet.yield[h] > 0) {
-                /* Yielding to a merging driver: brake at coop_decel this step. */
-                int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
-                if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
-                w->fleet.yield[h]--;
-            }
-            ln->vcap[i] = cap;
-        }
+        lc_caps cs = caps_begin(w, l);
+        for (int32_t i = ln->lo; i < ln->hi; i++)
+            ln->vcap[i] = cap_of(w, ln, &cs, i, ln->front[i], ln->vmax[i], ln->handle[i]);
     }
 }
 

@@ -170,7 +170,11 @@ void ls_world_destroy(ls_world *w)
     ls_free(w->trips);
     ls_free(w->crossings);
     ls_free(w->changes);
+    ls_free(w->lc_looks);
+    ls_free(w->lc_others);
     ls_free(w->seg_speed);
+    ls_free(w->seg_free);
+    ls_free(w->seg_sum);
     ls_free(w->seg_n);
     ls_free(w->seg_ref);
     ls_free(w->cell_limit);
@@ -190,8 +194,11 @@ static ls_status before_move(ls_world *w)
     if (st == LS_OK && w->block_count) st = ls_blockages_update(w);
     if (st != LS_OK) return st;
     if (w->sc.friction.enabled) ls_friction_tables(w);
-    if (w->caps_on) ls_lanechange_caps(w);
-    if (w->sc.lane_change.enabled) st = ls_lanechange_step(w);
+    /* With lane changes on, the decision pass sets the caps as it goes. */
+    if (w->sc.lane_change.enabled)
+        st = ls_lanechange_step(w);
+    else if (w->caps_on)
+        ls_lanechange_caps(w);
     return st;
 }
 

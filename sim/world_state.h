@@ -183,12 +183,18 @@ struct ls_world {
     size_t crossing_count, crossing_cap;
     ls_change *changes;
     size_t change_count, change_cap;
+    struct lc_look *lc_looks; /* scratch of the decision pass: drivers who look, per side */
+    size_t lc_look_cap;
+    int32_t *lc_others; /* scratch: drivers with an obligation */
+    size_t lc_other_cap;
 
     /* Friction (friction.c): mean speeds per lane and segment, and the reference speed beside. */
     int32_t seg_cells, seg_count;
-    float *seg_speed; /* lanes x segments, cells/step */
-    uint32_t *seg_n;  /* lanes x segments, vehicles */
-    float *seg_ref;   /* lanes x segments: slowest adjacent lane's speed + speed_gap */
+    uint64_t seg_inv; /* floor(2^32 / seg_cells) + 1, or 0 when ls_segment_of must divide */
+    uint32_t *seg_sum, *seg_n; /* scratch: one lane's speed sums and vehicle counts */
+    float *seg_speed;          /* lanes x segments, cells/step */
+    float *seg_ref; /* lanes x segments: slowest adjacent lane's speed + speed_gap, cells/step */
+    uint16_t *seg_free; /* lanes x segments: the highest cap friction leaves alone, cells/step */
 
     /* Blockages (blockage.c): the scenario's, then lane drops, lane adds and the ends of
      * acceleration lanes, all closed stretches. */
@@ -254,12 +260,30 @@ uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vm
  * driver's vmax is capped between vmax (coefficient 0) and that lane's speed + speed_gap
  * (coefficient 1): cap = vmax - c (vmax - (v_adjacent + gap)), rounded to whole cells/step.
  * Inline: it runs for every vehicle every step. */
+/* The friction segment of a front x (clamped to the road's segments). A multiplication by
+ * seg_inv instead of a division where that is exact: with M = floor(2^32 / d) + 1,
+ * x M / 2^32 = x / d + x e / 2^32 with 0 < e <= 1, less than 1/d above x / d when x < 2^32 / d,
+ * so its floor is floor(x / d). ls_friction_create sets seg_inv only when every front is that
+ * small. */
+static inline int32_t ls_segment_of(const ls_world *w, int32_t x)
+{
+    if (x < 0) x = 0;
+    int32_t s =
+        w->seg_inv ? (int32_t)(((uint64_t)(uint32_t)x * w->seg_inv) >> 32) : x / w->seg_cells;
+    return s < w->seg_count ? s : w->seg_count - 1;
+}
+
+static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t vmax)
+{
+    if ((float)vmax <= ref) return vmax;
+    float cap = (float)vmax - coefficient * ((float)vmax - ref);
+    return (uint16_t)(cap + 0.5f);
+}
+
 static inline uint16_t ls_friction_cap_seg(const ls_world *w, int lane, int32_t s, uint16_t vmax)
 {
-    float ref = w->seg_ref[(size_t)lane * w->seg_count + s];
-    if ((float)vmax <= ref) return vmax;
-    float cap = (float)vmax - (float)w->sc.friction.coefficient * ((float)vmax - ref);
-    return (uint16_t)(cap + 0.5f);
+    return ls_friction_apply((float)w->sc.friction.coefficient,
+                             w->seg_ref[(size_t)lane * w->seg_count + s], vmax);
 }
 
 /* blockage.c */
