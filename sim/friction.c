@@ -32,22 +32,31 @@ ls_status ls_friction_create(ls_world *w)
  * alone do not make drivers beside them expect someone to cut in). Then, for every lane and
  * segment, the reference speed beside it: the slowest adjacent lane's speed plus speed_gap.
  * Cost: one pass over the vehicles and one over lanes x segments, whatever the traffic. */
-/* One lane's mean speed per segment: sums scattered into the segments (no branch on the
- * segment boundaries, which come at random), then one division per segment. */
+/* One lane's mean speed per segment: no branch on the segment boundaries, which come at
+ * random, then one division per segment. */
 static void lane_segments(ls_world *w, const ls_lane *ln, float *speed)
 {
     const int32_t *front = ln->front;
     const uint16_t *v = ln->speed;
     const uint32_t *handle = ln->handle;
     uint32_t *sum = w->seg_sum, *n = w->seg_n;
+    const ls_segmenter g = ls_segmenter_of(w);
     const float empty = (float)w->road_vmax;
     memset(sum, 0, (size_t)w->seg_count * sizeof *sum);
     memset(n, 0, (size_t)w->seg_count * sizeof *n);
+    /* Each segment's vehicles come together (fronts ascend): running totals in registers,
+     * restarted when the segment changes and stored every time, so the last store of a
+     * segment holds its totals and no store waits for a load of the one before. */
+    uint32_t acc = 0, cnt = 0;
+    int32_t cur = -1;
     for (int32_t i = ln->lo; i < ln->hi; i++) {
-        int32_t s = ls_segment_of(w, front[i]);
-        uint32_t real = LS_IS_REAL(handle[i]);
-        sum[s] += v[i] & (0u - real);
-        n[s] += real;
+        int32_t s = ls_segment_of(g, front[i]);
+        uint32_t real = LS_IS_REAL(handle[i]), same = 0u - (uint32_t)(s == cur);
+        acc = (acc & same) + (v[i] & (0u - real));
+        cnt = (cnt & same) + real;
+        sum[s] = acc;
+        n[s] = cnt;
+        cur = s;
     }
     for (int32_t s = 0; s < w->seg_count; s++)
         speed[s] = n[s] ? (float)sum[s] / (float)n[s] : empty;

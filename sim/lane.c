@@ -152,13 +152,15 @@ void ls_lane_remove(ls_lane *ln, int32_t index)
 
 int32_t ls_lane_lower_bound(const ls_lane *ln, int64_t x)
 {
-    int32_t lo = ln->lo, hi = ln->hi;
-    while (lo < hi) {
-        int32_t mid = lo + (hi - lo) / 2;
-        if (ln->front[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* Branch-free: the half kept depends on data the predictor cannot guess, so each step is a
+     * conditional move; the loop runs log2(count) times whatever the answer. */
+    const int32_t *base = ln->front + ln->lo;
+    int32_t n = ln->hi - ln->lo;
+    if (n == 0) return ln->lo;
+    while (n > 1) {
+        int32_t half = n / 2;
+        base = base[half - 1] < x ? base + half : base;
+        n -= half;
     }
-    return lo;
+    return (int32_t)(base - ln->front) + (*base < x);
 }

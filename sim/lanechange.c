@@ -316,8 +316,7 @@ static uint16_t special_cap(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uin
     return cap;
 }
 
-/* A pass over one lane's caps: the friction segment (its table entries read once per segment,
- * not per vehicle) moves forward with the vehicles. */
+/* What a pass over one lane's caps reads, in locals. */
 typedef struct lc_caps {
     const uint16_t *limit; /* cells/step: the speed limit of each cell, or NULL */
     const float *ref;      /* this lane's friction reference speeds (cells/step), or NULL */
@@ -325,6 +324,7 @@ typedef struct lc_caps {
     const int16_t *hold;   /* the fleet's speed-trick and yielding counters */
     const int8_t *yield;
     float coef;
+    ls_segmenter segs;
     int32_t seg; /* the last entry's friction segment */
 } lc_caps;
 
@@ -337,6 +337,7 @@ static lc_caps caps_begin(const ls_world *w, int l)
                   w->fleet.hold,
                   w->fleet.yield,
                   (float)w->sc.friction.coefficient,
+                  ls_segmenter_of(w),
                   0};
     return cs;
 }
@@ -351,7 +352,7 @@ static inline uint16_t cap_of(ls_world *w, ls_lane *ln, lc_caps *cs, int32_t i, 
     if (cs->limit && cs->limit[x] < cap) cap = cs->limit[x];
     if (cs->ref) {
         /* The segment by a multiplication, not by walking: boundaries come at random. */
-        cs->seg = ls_segment_of(w, x);
+        cs->seg = ls_segment_of(cs->segs, x);
         if (cap > cs->free[cs->seg]) cap = ls_friction_apply(cs->coef, cs->ref[cs->seg], cap);
     }
     if (!(hd & LS_HANDLE_OBSTACLE)) {
@@ -381,6 +382,13 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int target
     f->want_lane[v->handle] = (int8_t)target;
     if (target < 0) return LS_OK;
     lc_option o = *op;
+    /* No room beside (the body would overlap, or the leader there is too close): refused
+     * whatever the times. A discretionary driver has nothing more to do then unless it may
+     * try the speed trick, which needs the times: skip the arithmetic. */
+    int32_t need_ahead = v->speed > o.n.v_ahead ? v->speed - o.n.v_ahead : 0;
+    if (urg == 0 && (o.n.gap_ahead < need_ahead || o.n.gap_back < 0) &&
+        !(f->trickster[v->handle] && f->hold[v->handle] == 0))
+        return LS_OK;
     ls_lc_times t;
     ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, &o.n, &t);
     if (!t.accept) {
@@ -450,13 +458,22 @@ static ls_status decide(ls_world *w, lc_vehicle *v)
 }
 
 /* Advances a cursor in an adjacent lane to the first entry whose front is >= x: the vehicles
- * of a lane are visited in order, so each cursor only moves forward (one pass per lane pair). */
+ * of a lane are visited in order, so each cursor only moves forward (one pass per lane pair).
+ * Eight fronts at a time, counted without a branch: where a walk of a few entries stops is
+ * what the branch predictor cannot guess. */
 static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
 {
     if (lane < 0) return k;
     const ls_lane *ln = &w->lane[lane];
+    const int32_t *front = ln->front;
     if (k < ln->lo) k = ln->lo;
-    while (k < ln->hi && ln->front[k] < x) k++;
+    while (k + 8 <= ln->hi) {
+        int32_t c = 0;
+        for (int j = 0; j < 8; j++) c += front[k + j] < x;
+        k += c;
+        if (c < 8) return k;
+    }
+    while (k < ln->hi && front[k] < x) k++;
     return k;
 }
 
@@ -490,10 +507,14 @@ static ls_status look_side(ls_world *w, int l, int side, const lc_look *looks, s
         neighbours_at(w, m, front, ln->length[i], cursor, &o.n);
         o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, looks[k].seg, ln->vmax[i]) : ln->vmax[i];
         o.gain = expected_speed(o.cap, o.n.gap_ahead, o.n.v_ahead) - looks[k].own;
+        if (o.gain < w->lc_gain) {
+            w->fleet.want_lane[h] = -1;
+            continue;
+        }
         lc_vehicle v = {
             l,           i,           front, ln->speed[i], ln->length[i], ln->accel[i], 0, 0,
             ln->vmax[i], ln->vcap[i], h,     {0, 0}};
-        if (o.gain < w->lc_gain || usable(w, &v, side) < 0) {
+        if (usable(w, &v, side) < 0) {
             w->fleet.want_lane[h] = -1;
             continue;
         }

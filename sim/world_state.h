@@ -261,16 +261,26 @@ uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vm
  * (coefficient 1): cap = vmax - c (vmax - (v_adjacent + gap)), rounded to whole cells/step.
  * Inline: it runs for every vehicle every step. */
 /* The friction segment of a front x (clamped to the road's segments). A multiplication by
- * seg_inv instead of a division where that is exact: with M = floor(2^32 / d) + 1,
+ * `inv` instead of a division where that is exact: with M = floor(2^32 / d) + 1,
  * x M / 2^32 = x / d + x e / 2^32 with 0 < e <= 1, less than 1/d above x / d when x < 2^32 / d,
- * so its floor is floor(x / d). ls_friction_create sets seg_inv only when every front is that
- * small. */
-static inline int32_t ls_segment_of(const ls_world *w, int32_t x)
+ * so its floor is floor(x / d). ls_friction_create sets inv only when every front is that
+ * small. A value, not the world: callers keep it in registers across their loops. */
+typedef struct ls_segmenter {
+    uint64_t inv;        /* floor(2^32 / cells) + 1, or 0: divide */
+    int32_t cells, last; /* cells a segment; the last segment */
+} ls_segmenter;
+
+static inline ls_segmenter ls_segmenter_of(const ls_world *w)
+{
+    ls_segmenter g = {w->seg_inv, w->seg_cells, w->seg_count - 1};
+    return g;
+}
+
+static inline int32_t ls_segment_of(ls_segmenter g, int32_t x)
 {
     if (x < 0) x = 0;
-    int32_t s =
-        w->seg_inv ? (int32_t)(((uint64_t)(uint32_t)x * w->seg_inv) >> 32) : x / w->seg_cells;
-    return s < w->seg_count ? s : w->seg_count - 1;
+    int32_t s = g.inv ? (int32_t)(((uint64_t)(uint32_t)x * g.inv) >> 32) : x / g.cells;
+    return s < g.last ? s : g.last;
 }
 
 static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t vmax)
