@@ -57,6 +57,23 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
     }
 }
 
+/* Only the leader part of neighbours_at: the gap to the entry at k (or, on a ring, the rearmost
+ * one a lap on) and its speed. */
+static inline void leader_at(const ls_world *w, int lane, int32_t front, int32_t k, int32_t *gap,
+                             int32_t *v)
+{
+    const ls_lane *ln = &w->lane[lane];
+    int32_t wrap = 0;
+    *gap = LS_FAR;
+    *v = 0;
+    if (k == ln->hi) {
+        if (!w->ring || ln->hi == ln->lo) return;
+        k = ln->lo, wrap = w->cells;
+    }
+    *gap = ln->front[k] + wrap - ln->length[k] - front;
+    *v = ln->speed[k];
+}
+
 void ls_lc_neighbours(const ls_world *w, int lane, int32_t front, int32_t length, ls_neighbours *n)
 {
     neighbours_at(w, lane, front, length, ls_lane_lower_bound(&w->lane[lane], front), n);
@@ -504,13 +521,16 @@ static ls_status look_side(ls_world *w, int l, int side, const lc_look *looks, s
         cursor = advance(w, m, cursor, front);
         lc_option o;
         o.lane = m;
-        neighbours_at(w, m, front, ln->length[i], cursor, &o.n);
         o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, looks[k].seg, ln->vmax[i]) : ln->vmax[i];
-        o.gain = expected_speed(o.cap, o.n.gap_ahead, o.n.v_ahead) - looks[k].own;
+        /* The gain needs only the leader there; most looks end with it. */
+        int32_t gap_ahead, v_ahead;
+        leader_at(w, m, front, cursor, &gap_ahead, &v_ahead);
+        o.gain = expected_speed(o.cap, gap_ahead, v_ahead) - looks[k].own;
         if (o.gain < w->lc_gain) {
             w->fleet.want_lane[h] = -1;
             continue;
         }
+        neighbours_at(w, m, front, ln->length[i], cursor, &o.n);
         lc_vehicle v = {
             l,           i,           front, ln->speed[i], ln->length[i], ln->accel[i], 0, 0,
             ln->vmax[i], ln->vcap[i], h,     {0, 0}};
