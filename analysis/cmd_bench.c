@@ -31,6 +31,10 @@ static const bench_case cases[] = {
      "highway-4lane",
      {"lane_change.enabled=true", "friction.enabled=true", "vehicles[0].speed_dev=0.1"},
      "the same with lane changes and friction on, desired speeds spread like SUMO's (sd 0.1)"},
+    {"us101-sr92",
+     "us101-sr92",
+     {NULL},
+     "the default scenario: the 4.5 h morning at US-101/SR-92, ramps, friction, congestion"},
 };
 
 typedef struct bench_result {
