@@ -53,6 +53,13 @@ static void setup_on_ramps(ls_world *w)
         if (ln->zone_to > w->cells - 1) ln->zone_to = w->cells - 1;
         if (ln->zone_to <= ln->zone_from) ln->zone_to = ln->zone_from + 1;
         w->ramps[r].lane = l;
+        if (def->avoid_share > 0) {
+            ls_avoid_zone *a = &w->avoid_zones[w->avoid_zone_count++];
+            a->from = cell_at(w, def->at_m - def->avoid_lookahead_m);
+            a->gore = ln->zone_from;
+            a->to = ln->zone_to;
+            a->below = (uint16_t)lround(def->avoid_share * 256.0);
+        }
         add_block(w, 1u << l, ln->zone_to, ln->zone_to + 1);
         add_bottleneck(w, def->name, def->at_m + def->length_m, mainline);
     }

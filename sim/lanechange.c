@@ -181,6 +181,7 @@ static int lane_allowed(const ls_world *w, uint32_t h, int lane)
 typedef struct lc_need {
     double urgency;
     unsigned sides;
+    int must; /* 0: merge avoidance, which the driver could forgo (no dropping behind) */
 } lc_need;
 
 /* How far before its exit a driver starts working right: its look-ahead for each lane it has
@@ -194,7 +195,7 @@ static int32_t exit_reach(const ls_world *w, const lc_vehicle *v)
 
 static lc_need need_of(const ls_world *w, const lc_vehicle *v)
 {
-    lc_need n = {0.0, 3u};
+    lc_need n = {0.0, 3u, 1};
     const ls_lane *ln = &w->lane[v->lane];
     if (ln->ramp >= 0) {
         if (v->front < ln->zone_from) return n;
@@ -215,8 +216,29 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
             n.urgency = fmax(1e-3, 1.0 - (double)to_exit / (double)look);
             n.sides = 2u;
         }
+        return n;
+    }
+    /* Merge avoidance: out of the rightmost lane before an on-ramp's merge, more urgently
+     * nearer the gore, but below the urgency at which drivers ask followers to yield: these
+     * drivers could stay. */
+    const ls_avoid_zone *a;
+    if (v->lane == w->lanes - 1 && w->avoid_zone_count &&
+        (a = ls_avoid_zone_for(w, v->handle, v->front)) != NULL) {
+        double reach = (double)(a->gore - a->from), to_gore = (double)(a->gore - v->front);
+        n.urgency = reach > 0 && to_gore > 0
+                        ? fmax(1e-3, LS_AVOID_URGENCY * (1.0 - to_gore / reach))
+                        : LS_AVOID_URGENCY;
+        n.sides = 1u;
+        n.must = 0;
     }
     return n;
+}
+
+/* Whether a move right would put a merge-avoiding driver into the rightmost lane inside the
+ * stretch it keeps out of. */
+static int avoids_target(const ls_world *w, uint32_t h, int target, int32_t front)
+{
+    return target == w->lanes - 1 && w->avoid_zone_count && ls_avoid_zone_for(w, h, front);
 }
 
 /* A driver bound for an exit does not move left for speed once the exit is within its reach
@@ -265,6 +287,7 @@ static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o,
 {
     if (urg > 0) return 1;
     if (side < 0 && heading_for_exit(w, v)) return 0;
+    if (side > 0 && avoids_target(w, v->handle, o->lane, v->front)) return 0;
     if (w->sc.lane_change.keep_right && side > 0) return o->gain >= 0;
     return o->gain >= w->lc_gain;
 }
@@ -391,7 +414,7 @@ static int content(const ls_world *w, const lc_vehicle *v)
 
 /* A driver who has picked `target` (or -1: none) with option o: the gap rule, and on refusal
  * cooperation and the speed trick; on acceptance the change is queued. */
-static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int target,
+static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, int target,
                         const lc_option *op)
 {
     ls_fleet *f = &w->fleet;
@@ -418,15 +441,17 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int target
          * pulling away from a standstill locks the merge up instead of zipping. */
         uint32_t fh = o.n.back_handle;
         int room = o.n.gap_ahead >= 0 && o.n.gap_back >= 0; /* only the timing is wrong */
-        if (urg > 0 && !room) {
+        if (urg > 0 && must && !room) {
             /* The spot beside is taken by a car alongside: a driver who must get over drops
-             * behind it (one cell/step slower than it) rather than ride beside it to the end. */
+             * behind it (one cell/step slower than it) rather than ride beside it to the end.
+             * One avoiding a merge does not: it could stay, and braking for every car alongside
+             * in dense traffic would stop the lane it wants to leave. */
             int32_t beside = o.n.gap_back < 0 ? o.n.v_back : o.n.v_ahead;
             ls_lane *own = &w->lane[v->lane];
             int32_t slower = beside > 0 ? beside - 1 : 0;
             if (slower < own->vcap[v->index]) own->vcap[v->index] = (uint16_t)slower;
         }
-        if (urg >= 0.5 && room && fh != UINT32_MAX && LS_IS_REAL(fh)) {
+        if (urg >= 0.5 && must && room && fh != UINT32_MAX && LS_IS_REAL(fh)) {
             /* At once, in this step's move too: otherwise the follower drives into the very
              * gap it is yielding (in stop-and-go traffic, that is every gap); then for two
              * more steps. Lanes get their caps in the decision pass, in order: a lane before
@@ -471,7 +496,7 @@ static ls_status decide(ls_world *w, lc_vehicle *v)
     }
     lc_option o;
     int target = choose(w, v, need, &o);
-    return settle(w, v, need.urgency, target, &o);
+    return settle(w, v, need.urgency, need.must, target, &o);
 }
 
 /* Advances a cursor in an adjacent lane to the first entry whose front is >= x: the vehicles
@@ -534,11 +559,11 @@ static ls_status look_side(ls_world *w, int l, int side, const lc_look *looks, s
         lc_vehicle v = {
             l,           i,           front, ln->speed[i], ln->length[i], ln->accel[i], 0, 0,
             ln->vmax[i], ln->vcap[i], h,     {0, 0}};
-        if (usable(w, &v, side) < 0) {
+        if (usable(w, &v, side) < 0 || (side > 0 && avoids_target(w, h, m, front))) {
             w->fleet.want_lane[h] = -1;
             continue;
         }
-        ls_status st = settle(w, &v, 0.0, m, &o);
+        ls_status st = settle(w, &v, 0.0, 0, m, &o);
         if (st != LS_OK) return st;
     }
     return LS_OK;
@@ -600,6 +625,8 @@ static ls_status decide_lane(ls_world *w, int l)
     /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
      * have no obligation. */
     int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
+    /* In the rightmost lane, drivers who avoid a merge ahead have an obligation too. */
+    int avoid_lane = l == w->lanes - 1 && w->avoid_zone_count > 0;
     /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
      * anything, so fields read through pointers would be loaded again after each of them. */
     const int32_t *front = ln->front;
@@ -618,7 +645,7 @@ static ls_status decide_lane(ls_world *w, int l)
         uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
-        if (!plain_lane || dest[h] >= 0) {
+        if (!plain_lane || dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }

@@ -265,6 +265,10 @@ static const ls_field RAMP[] = {
      .doc = "on: shares of the vehicle types, in the order of `vehicles`; [] = their own"},
     NUMBER("share", LS_UNIT_NONE, 0, 0, 1, 0, ls_ramp_def, share,
            "off: fraction of the traffic passing the exit that takes it"),
+    NUMBER("avoid_share", LS_UNIT_NONE, 0, 0, 1, 0, ls_ramp_def, avoid_share,
+           "on: fraction of mainline drivers who leave the rightmost lane before the merge"),
+    NUMBER("avoid_lookahead", LS_UNIT_LENGTH, 0, 0, 5000, 800, ls_ramp_def, avoid_lookahead_m,
+           "on: how far before the gore they start moving left"),
 };
 
 static const ls_field SPEED_ZONE[] = {

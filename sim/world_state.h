@@ -63,6 +63,8 @@ typedef struct ls_fleet {
     int8_t *origin;     /* on-ramp index it came from, -1 for the mainline entry */
     int8_t *dest;       /* off-ramp index it is bound for, -1 for the end of the road */
     int32_t *exit_look; /* cells before its exit at which it starts working right */
+    uint8_t *avoid;     /* merge avoidance propensity u in 0..255: the driver avoids an
+                           on-ramp's merge when u < 256 avoid_share (drawn when any ramp has one) */
     int16_t *hold;      /* steps left of holding back to open a gap (speed trick) */
     int8_t *yield;      /* steps left of braking for a merging driver (cooperation) */
     uint32_t *free_list;
@@ -117,6 +119,17 @@ typedef struct ls_ramp_state {
     uint64_t exited;         /* off: vehicles that took the exit */
     uint64_t missed;         /* off: vehicles bound for it that passed it in another lane */
 } ls_ramp_state;
+
+/* The largest urgency of merge avoidance: under 0.5, where a driver starts asking the follower
+ * beside to yield (lanechange.c), since an avoiding driver could stay where it is. */
+#define LS_AVOID_URGENCY 0.45
+
+/* A stretch where some drivers keep out of the rightmost lane: from avoid_lookahead before an
+ * on-ramp's gore to the end of its acceleration lane. */
+typedef struct ls_avoid_zone {
+    int32_t from, gore, to; /* cells: [from, to), the gore in between */
+    uint16_t below;         /* drivers with avoid < below keep out (256 x avoid_share) */
+} ls_avoid_zone;
 
 /* The live state of one blockage in one lane. */
 typedef struct ls_block {
@@ -203,6 +216,8 @@ struct ls_world {
 
     /* Ramps, exits, speed zones (geometry.c, ramps.c). */
     ls_ramp_state ramps[LS_MAX_RAMPS];
+    ls_avoid_zone avoid_zones[LS_MAX_RAMPS];
+    int avoid_zone_count;
     uint16_t *cell_limit; /* cells/step: the speed limit of each cell, when zones exist */
     uint8_t entry_open[LS_MAX_LANES]; /* mainline lanes that exist at the start of the road */
     uint64_t od_count[LS_MAX_RAMPS + 1][LS_MAX_RAMPS + 1]; /* [origin + 1][dest + 1], measured */
@@ -318,6 +333,19 @@ static inline int ls_lane_neighbour(const ls_world *w, int lane, int side, int32
     const ls_lane *ln = &w->lane[lane];
     if (side < 0 && front >= ln->zone_from && front < ln->zone_to) return w->lanes - 1;
     return -1;
+}
+
+/* The avoidance zone whose rightmost-lane stretch a driver at `front` keeps out of, or NULL.
+ * A driver bound for an exit still ahead never avoids (it has to work right). */
+static inline const ls_avoid_zone *ls_avoid_zone_for(const ls_world *w, uint32_t h, int32_t front)
+{
+    int dest = w->fleet.dest[h];
+    if (dest >= 0 && w->ramps[dest].at > front) return NULL;
+    for (int z = 0; z < w->avoid_zone_count; z++) {
+        const ls_avoid_zone *a = &w->avoid_zones[z];
+        if (front >= a->from && front < a->to && w->fleet.avoid[h] < a->below) return a;
+    }
+    return NULL;
 }
 
 /* ramps.c */

@@ -153,6 +153,10 @@ typedef struct ls_ramp_def {
     int mix_count;          /* on: 0 = the vehicle types' own shares, else their count */
     double mix[LS_MAX_VEHICLE_TYPES]; /* on: shares of the vehicle types on this ramp */
     double share;           /* off: fraction of the traffic passing it bound for it, [0, 1] */
+    double avoid_share;     /* on: fraction of the mainline drivers who move out of the
+                               rightmost lane before the merge, [0, 1], default 0 */
+    double avoid_lookahead_m; /* on: m before the gore where they start, default 800,
+                                 [0, 5000] */
 } ls_ramp_def;
 
 /* A stretch with its own speed limit (all lanes). */
