@@ -37,6 +37,8 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
     n->index = k;
     n->gap_ahead = n->gap_back = LS_FAR;
     n->v_ahead = n->v_back = n->a_back = n->vmax_back = 0;
+    n->front_ahead = 0;
+    n->ahead_handle = UINT32_MAX;
     n->back_handle = UINT32_MAX;
     n->back_index = -1;
     if (count == 0) return;
@@ -46,6 +48,8 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
     if (a >= 0) {
         n->gap_ahead = ln->front[a] + wrap_a - ln->length[a] - front;
         n->v_ahead = ln->speed[a];
+        n->front_ahead = ln->front[a] + wrap_a;
+        n->ahead_handle = ln->handle[a];
     }
     if (b >= 0) {
         n->gap_back = (front - length) - (ln->front[b] - wrap_b);
@@ -414,6 +418,32 @@ static int content(const ls_world *w, const lc_vehicle *v)
 
 /* A driver who has picked `target` (or -1: none) with option o: the gap rule, and on refusal
  * cooperation and the speed trick; on acceptance the change is queued. */
+/* Whether the vehicle with handle h wants to move into `lane` (this step or the last). */
+static int wants(const ls_world *w, uint32_t h, int lane)
+{
+    return h != UINT32_MAX && LS_IS_REAL(h) && w->fleet.want_lane[h] == lane;
+}
+
+/* Whether a driver refused for want of room drops behind the car alongside, and at what speed
+ * (cells/step, returned through *speed). It does, unless that car wants the driver's own lane
+ * and is the one further back (level: the one in the higher-numbered lane gives way): then that
+ * car drops back instead. When both dropped back, two drivers side by side wanting each other's
+ * lanes (one for an exit, one away from a closure) braked each other to a standstill and froze
+ * the road behind them. */
+static int drops_behind(const ls_world *w, const lc_vehicle *v, const ls_neighbours *n, int target,
+                        int32_t *speed)
+{
+    if (n->gap_ahead < 0) { /* the leader there overlaps: it is level or ahead */
+        if (n->front_ahead == v->front && wants(w, n->ahead_handle, v->lane) && v->lane < target)
+            return 0;
+        *speed = n->v_ahead;
+        return 1;
+    }
+    if (wants(w, n->back_handle, v->lane)) return 0; /* the follower there is behind */
+    *speed = n->v_back;
+    return 1;
+}
+
 static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, int target,
                         const lc_option *op)
 {
@@ -441,12 +471,12 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
          * pulling away from a standstill locks the merge up instead of zipping. */
         uint32_t fh = o.n.back_handle;
         int room = o.n.gap_ahead >= 0 && o.n.gap_back >= 0; /* only the timing is wrong */
-        if (urg > 0 && must && !room) {
+        int32_t beside;
+        if (urg > 0 && must && !room && drops_behind(w, v, &o.n, target, &beside)) {
             /* The spot beside is taken by a car alongside: a driver who must get over drops
              * behind it (one cell/step slower than it) rather than ride beside it to the end.
              * One avoiding a merge does not: it could stay, and braking for every car alongside
              * in dense traffic would stop the lane it wants to leave. */
-            int32_t beside = o.n.gap_back < 0 ? o.n.v_back : o.n.v_ahead;
             ls_lane *own = &w->lane[v->lane];
             int32_t slower = beside > 0 ? beside - 1 : 0;
             if (slower < own->vcap[v->index]) own->vcap[v->index] = (uint16_t)slower;

@@ -11,6 +11,8 @@ typedef struct ls_neighbours {
     int32_t index;               /* where an entry with this front would be inserted */
     int32_t gap_ahead, gap_back; /* cells; negative: the body would overlap */
     int32_t v_ahead, v_back;     /* cells/step */
+    int32_t front_ahead;         /* cell of the leader's front (unwrapped), if there is one */
+    uint32_t ahead_handle;       /* the leader's handle (UINT32_MAX: none) */
     int32_t a_back, vmax_back;   /* the follower's acceleration (cells/step^2) and vmax */
     uint32_t back_handle;        /* the follower's handle (UINT32_MAX: none) */
     int32_t back_index;          /* the follower's index in the lane's arrays (-1: none) */
