@@ -553,39 +553,35 @@ static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
  * (cells/step) and its friction segment. */
 typedef struct lc_look {
     int32_t i, own, seg;
+    int32_t right; /* the mirror checked: 0 left, 1 right */
 } lc_look;
 
-/* Drivers with no obligation whose p_change coin came up, having drawn the mirror on `side`:
- * each moves if the lane there lets it go lc_gain faster and is usable. The same decision as
- * choose() for need 0, in the order that rejects most drivers soonest: in congestion nearly
+/* Drivers with no obligation whose p_change coin came up and who have a lane on the side they
+ * drew: each moves if the lane there lets it go lc_gain faster and is usable. The same decision
+ * as choose() for need 0, in the order that rejects most drivers soonest: in congestion nearly
  * every driver is hindered and looks, and most looks find nothing better. The lookers come in
- * order of position, so the cursor into the lane beside only moves forward. */
-static ls_status look_side(ls_world *w, int l, int side, const lc_look *looks, size_t n)
+ * order of position, so the cursor into each lane beside only moves forward. */
+static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
 {
     const ls_lane *ln = &w->lane[l];
-    int m = l + side;
-    int32_t cursor = 0;
+    int32_t cursor[2] = {0, 0};
     for (size_t k = 0; k < n; k++) {
-        int32_t i = looks[k].i;
+        int32_t i = looks[k].i, r = looks[k].right, side = 2 * r - 1, m = l + side;
         uint32_t h = ln->handle[i];
-        if (m < 0 || m >= w->lanes) { /* a wall on that side: no change this step */
-            w->fleet.want_lane[h] = -1;
-            continue;
-        }
         int32_t front = ln->front[i];
-        cursor = advance(w, m, cursor, front);
+        cursor[r] = advance(w, m, cursor[r], front);
         lc_option o;
         o.lane = m;
         o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, looks[k].seg, ln->vmax[i]) : ln->vmax[i];
         /* The gain needs only the leader there; most looks end with it. */
         int32_t gap_ahead, v_ahead;
-        leader_at(w, m, front, cursor, &gap_ahead, &v_ahead);
+        leader_at(w, m, front, cursor[r], &gap_ahead, &v_ahead);
         o.gain = expected_speed(o.cap, gap_ahead, v_ahead) - looks[k].own;
         if (o.gain < w->lc_gain) {
             w->fleet.want_lane[h] = -1;
             continue;
         }
-        neighbours_at(w, m, front, ln->length[i], cursor, &o.n);
+        neighbours_at(w, m, front, ln->length[i], cursor[r], &o.n);
         lc_vehicle v = {
             l,           i,           front, ln->speed[i], ln->length[i], ln->accel[i], 0, 0,
             ln->vmax[i], ln->vcap[i], h,     {0, 0}};
@@ -636,7 +632,7 @@ static int reserve(void **ptr, size_t *cap, size_t need, size_t elem)
 
 /* One lane's caps and decisions. First one pass sets each entry's cap and sorts the drivers:
  * content ones (nothing to gain: see content()) and those whose p_change coin did not come up
- * are done; lookers go to a list per mirror side, drivers with an obligation to a third list.
+ * are done; lookers go to one list, drivers with an obligation to another.
  * Then the lists are decided. Sorting first keeps the hot pass free of the unpredictable
  * branches of the decision itself. Lanes are visited in order (ls_lanechange_step). */
 static ls_status decide_lane(ls_world *w, int l)
@@ -646,12 +642,13 @@ static ls_status decide_lane(ls_world *w, int l)
     const int32_t lo = ln->lo, hi = ln->hi;
     size_t count = (size_t)(hi - lo);
     if (count == 0) return LS_OK;
-    if (reserve((void **)&w->lc_looks, &w->lc_look_cap, 2 * count, sizeof *w->lc_looks) ||
+    if (reserve((void **)&w->lc_looks, &w->lc_look_cap, count, sizeof *w->lc_looks) ||
         reserve((void **)&w->lc_others, &w->lc_other_cap, count, sizeof *w->lc_others))
         return LS_ERR_NOMEM;
-    lc_look *left = w->lc_looks, *right = w->lc_looks + count;
+    lc_look *looks = w->lc_looks;
     int32_t *others = w->lc_others;
-    size_t n_left = 0, n_right = 0, n_others = 0;
+    size_t n_looks = 0, n_others = 0;
+    const unsigned lanes = (unsigned)w->lanes;
     /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
      * have no obligation. */
     int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
@@ -694,18 +691,15 @@ static ls_status decide_lane(ls_world *w, int l)
         }
         if (ghost[h] >= 0) continue; /* still crossing */
         uint64_t draw = ls_fastrng_next(&rng);
-        int look = (draw >> 32) < p_thr;
-        int go_right = (int)(draw >> 31 & 1u);
+        int32_t go_right = (int32_t)(draw >> 31 & 1u);
+        /* The coin came up and there is a lane on the side drawn (a wall: no change). */
+        int look = ((draw >> 32) < p_thr) & ((unsigned)(l - 1 + 2 * go_right) < lanes);
         want[h] = (int8_t)(want[h] | -(int8_t)!look); /* -1 unless looking, without a branch */
-        lc_look e = {i, own, cs.seg};
-        left[n_left] = e;
-        right[n_right] = e;
-        n_left += (size_t)(look & !go_right);
-        n_right += (size_t)(look & go_right);
+        looks[n_looks] = (lc_look){i, own, cs.seg, go_right};
+        n_looks += (size_t)look;
     }
     w->fast = rng;
-    ls_status st = look_side(w, l, -1, left, n_left);
-    if (st == LS_OK) st = look_side(w, l, +1, right, n_right);
+    ls_status st = look_all(w, l, looks, n_looks);
     if (st == LS_OK) st = decide_others(w, l, others, n_others);
     return st;
 }
