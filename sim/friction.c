@@ -58,8 +58,11 @@ static void lane_segments(ls_world *w, const ls_lane *ln, float *speed)
         n[s] = cnt;
         cur = s;
     }
-    for (int32_t s = 0; s < w->seg_count; s++)
-        speed[s] = n[s] ? (float)sum[s] / (float)n[s] : empty;
+    /* An on-ramp lane's speeds are read only beside its acceleration lane. */
+    int32_t s_from = 0, s_to = w->seg_count - 1;
+    if (ln->ramp >= 0)
+        s_from = ln->zone_from / w->seg_cells, s_to = (ln->zone_to - 1) / w->seg_cells;
+    for (int32_t s = s_from; s <= s_to; s++) speed[s] = n[s] ? (float)sum[s] / (float)n[s] : empty;
 }
 
 static inline float min_f(float a, float b)
