@@ -369,7 +369,6 @@ typedef struct lc_caps {
     const int8_t *yield;
     float coef;
     ls_segmenter segs;
-    int32_t seg; /* the last entry's friction segment */
 } lc_caps;
 
 static lc_caps caps_begin(const ls_world *w, int l)
@@ -381,8 +380,7 @@ static lc_caps caps_begin(const ls_world *w, int l)
                   w->fleet.hold,
                   w->fleet.yield,
                   (float)w->sc.friction.coefficient,
-                  ls_segmenter_of(w),
-                  0};
+                  ls_segmenter_of(w)};
     return cs;
 }
 
@@ -396,8 +394,8 @@ static inline uint16_t cap_of(ls_world *w, ls_lane *ln, lc_caps *cs, int32_t i, 
     if (cs->limit && cs->limit[x] < cap) cap = cs->limit[x];
     if (cs->ref) {
         /* The segment by a multiplication, not by walking: boundaries come at random. */
-        cs->seg = ls_segment_of(cs->segs, x);
-        if (cap > cs->free[cs->seg]) cap = ls_friction_apply(cs->coef, cs->ref[cs->seg], cap);
+        int32_t seg = ls_segment_of(cs->segs, x);
+        if (cap > cs->free[seg]) cap = ls_friction_apply(cs->coef, cs->ref[seg], cap);
     }
     if (!(hd & LS_HANDLE_OBSTACLE)) {
         uint32_t h = hd & ~LS_HANDLE_GHOST;
@@ -552,8 +550,9 @@ static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
 /* A driver who will look this step: its index, the speed its own lane lets it keep
  * (cells/step) and its friction segment. */
 typedef struct lc_look {
-    int32_t i, own, seg;
-    int32_t right; /* the mirror checked: 0 left, 1 right */
+    int32_t i;      /* index in the lane */
+    uint16_t own;   /* cells/step: the speed its own lane lets it keep */
+    uint16_t right; /* the mirror checked: 0 left, 1 right */
 } lc_look;
 
 /* Drivers with no obligation whose p_change coin came up and who have a lane on the side they
@@ -564,6 +563,7 @@ typedef struct lc_look {
 static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
 {
     const ls_lane *ln = &w->lane[l];
+    const ls_segmenter segs = ls_segmenter_of(w);
     int32_t cursor[2] = {0, 0};
     for (size_t k = 0; k < n; k++) {
         int32_t i = looks[k].i, r = looks[k].right, side = 2 * r - 1, m = l + side;
@@ -572,7 +572,8 @@ static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
         cursor[r] = advance(w, m, cursor[r], front);
         lc_option o;
         o.lane = m;
-        o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, looks[k].seg, ln->vmax[i]) : ln->vmax[i];
+        o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, ls_segment_of(segs, front), ln->vmax[i])
+                           : ln->vmax[i];
         /* The gain needs only the leader there; most looks end with it. */
         int32_t gap_ahead, v_ahead;
         leader_at(w, m, front, cursor[r], &gap_ahead, &v_ahead);
@@ -648,7 +649,7 @@ static ls_status decide_lane(ls_world *w, int l)
     lc_look *looks = w->lc_looks;
     int32_t *others = w->lc_others;
     size_t n_looks = 0, n_others = 0;
-    const unsigned lanes = (unsigned)w->lanes;
+    const unsigned sides = (l > 0) | (unsigned)(l + 1 < w->lanes) << 1; /* lanes left, right */
     /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
      * have no obligation. */
     int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
@@ -667,12 +668,20 @@ static ls_status decide_lane(ls_world *w, int l)
     const int32_t cells = w->cells;
     ls_fastrng rng = w->fast;
     lc_caps cs = caps_begin(w, l);
+    if (!plain_lane) {
+        for (int32_t i = lo; i < hi; i++) {
+            uint32_t h = handle[i];
+            vcap[i] = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+            if (LS_IS_REAL(h) && ghost[h] < 0) others[n_others++] = i;
+        }
+        return decide_others(w, l, others, n_others);
+    }
     for (int32_t i = lo; i < hi; i++) {
         uint32_t h = handle[i];
         uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
-        if (!plain_lane || dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
+        if (dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }
@@ -691,11 +700,11 @@ static ls_status decide_lane(ls_world *w, int l)
         }
         if (ghost[h] >= 0) continue; /* still crossing */
         uint64_t draw = ls_fastrng_next(&rng);
-        int32_t go_right = (int32_t)(draw >> 31 & 1u);
+        unsigned go_right = (unsigned)(draw >> 31 & 1u);
         /* The coin came up and there is a lane on the side drawn (a wall: no change). */
-        int look = ((draw >> 32) < p_thr) & ((unsigned)(l - 1 + 2 * go_right) < lanes);
+        int look = ((draw >> 32) < p_thr) & (int)(sides >> go_right & 1u);
         want[h] = (int8_t)(want[h] | -(int8_t)!look); /* -1 unless looking, without a branch */
-        looks[n_looks] = (lc_look){i, own, cs.seg, go_right};
+        looks[n_looks] = (lc_look){i, (uint16_t)own, (uint16_t)go_right};
         n_looks += (size_t)look;
     }
     w->fast = rng;
