@@ -58,8 +58,9 @@ screenshots: build
 		--center 3000 --span 2000 --screenshot docs/images/ring-2lane.png
 
 # The fuzz targets (clang's libFuzzer with ASan + UBSan) in their own build tree, one process at
-# a time: `make fuzz-ci` is CI's bounded run (a fixed number of inputs from a fixed seed, so it
-# is the same on every machine; about two minutes), `make fuzz FUZZ_SECONDS=600` a long one. Findings are saved in $(FUZZ_BUILD)/fuzz/artifacts (docs/reliability.md).
+# a time: `make fuzz-ci` is CI's bounded run (a fixed number of inputs from a fixed seed, about
+# a minute whatever the machine's speed), `make fuzz FUZZ_SECONDS=600` a long one. Findings are
+# saved in $(FUZZ_BUILD)/fuzz/artifacts (docs/reliability.md).
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 fuzz-build: setup

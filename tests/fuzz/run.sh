@@ -3,8 +3,8 @@
 # time, on a corpus kept in BUILD/fuzz/ and seeded from the repository; prints each run's
 # statistics. Exits 1 if any target found a crash, a leak, a hang or a broken check.
 # With FUZZ_RUNS=N (and FUZZ_SEED, default 1) each target stops after N inputs from a fixed
-# random seed instead of after SECONDS, so CI explores the same inputs on every machine and a
-# red run can be replayed; SECONDS then only caps the time.
+# random seed instead of after SECONDS, so a CI run's length does not depend on the machine's
+# speed and it explores nearly the same inputs each time; SECONDS then only caps the time.
 # usage: [FUZZ_RUNS=N] [FUZZ_SEED=S] tests/fuzz/run.sh BUILD SECONDS [loader|set|grid ...]
 set -u
 build=$1
