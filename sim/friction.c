@@ -32,6 +32,14 @@ ls_status ls_friction_create(ls_world *w)
  * alone do not make drivers beside them expect someone to cut in). Then, for every lane and
  * segment, the reference speed beside it: the slowest adjacent lane's speed plus speed_gap.
  * Cost: one pass over the vehicles and one over lanes x segments, whatever the traffic. */
+/* The segments beside an on-ramp lane's acceleration lane, the only ones where it has a
+ * neighbour. */
+static void zone_segments(const ls_world *w, const ls_lane *ln, int32_t *from, int32_t *to)
+{
+    *from = ln->zone_from / w->seg_cells;
+    *to = (ln->zone_to - 1) / w->seg_cells;
+}
+
 /* One lane's mean speed per segment: no branch on the segment boundaries, which come at
  * random, then one division per segment. */
 static void lane_segments(ls_world *w, const ls_lane *ln, float *speed)
@@ -60,8 +68,7 @@ static void lane_segments(ls_world *w, const ls_lane *ln, float *speed)
     }
     /* An on-ramp lane's speeds are read only beside its acceleration lane. */
     int32_t s_from = 0, s_to = w->seg_count - 1;
-    if (ln->ramp >= 0)
-        s_from = ln->zone_from / w->seg_cells, s_to = (ln->zone_to - 1) / w->seg_cells;
+    if (ln->ramp >= 0) zone_segments(w, ln, &s_from, &s_to);
     for (int32_t s = s_from; s <= s_to; s++) speed[s] = n[s] ? (float)sum[s] / (float)n[s] : empty;
 }
 
@@ -87,7 +94,9 @@ static void ramp_references(ls_world *w, float gap)
         const ls_lane *ln = &w->lane[l];
         size_t at = (size_t)l * w->seg_count;
         for (int32_t s = 0; s < w->seg_count; s++) w->seg_ref[at + s] = INFINITY;
-        for (int32_t s = ln->zone_from / w->seg_cells; s <= (ln->zone_to - 1) / w->seg_cells; s++) {
+        int32_t s_from, s_to;
+        zone_segments(w, ln, &s_from, &s_to);
+        for (int32_t s = s_from; s <= s_to; s++) {
             w->seg_ref[at + s] = w->seg_speed[right_at + s] + gap;
             w->seg_ref[right_at + s] = min_f(w->seg_ref[right_at + s], w->seg_speed[at + s] + gap);
         }
@@ -116,12 +125,4 @@ void ls_friction_tables(ls_world *w)
         }
     }
     ramp_references(w, gap);
-}
-
-/* The cap at an arbitrary front (one division; the per-step passes walk segments instead). */
-uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vmax)
-{
-    if (!w->seg_ref) return vmax;
-    int32_t s = front / w->seg_cells;
-    return ls_friction_cap_seg(w, lane, s < w->seg_count ? s : w->seg_count - 1, vmax);
 }

@@ -61,8 +61,8 @@ static void neighbours_at(const ls_world *w, int lane, int32_t front, int32_t le
     }
 }
 
-/* Only the leader part of neighbours_at: the gap to the entry at k (or, on a ring, the rearmost
- * one a lap on) and its speed. */
+/* Only the leader part of neighbours_at: the gap from `front` to the entry at k (k = hi: on a
+ * ring the rearmost entry a lap on, as in the move; itself when alone) and its speed. */
 static inline void leader_at(const ls_world *w, int lane, int32_t front, int32_t k, int32_t *gap,
                              int32_t *v)
 {
@@ -414,8 +414,6 @@ static int content(const ls_world *w, const lc_vehicle *v)
            expected_speed(v->cap, v->own_gap, v->own_v_ahead) >= v->vmax;
 }
 
-/* A driver who has picked `target` (or -1: none) with option o: the gap rule, and on refusal
- * cooperation and the speed trick; on acceptance the change is queued. */
 /* Whether the vehicle with handle h wants to move into `lane` (this step or the last). */
 static int wants(const ls_world *w, uint32_t h, int lane)
 {
@@ -442,6 +440,8 @@ static int drops_behind(const ls_world *w, const lc_vehicle *v, const ls_neighbo
     return 1;
 }
 
+/* A driver who has picked `target` (or -1: none) with option o: the gap rule, and on refusal
+ * cooperation and the speed trick; on acceptance the change is queued. */
 static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, int target,
                         const lc_option *op)
 {
@@ -547,8 +547,7 @@ static int32_t advance(const ls_world *w, int lane, int32_t k, int32_t x)
     return k;
 }
 
-/* A driver who will look this step: its index, the speed its own lane lets it keep
- * (cells/step) and its friction segment. */
+/* A driver who will look this step. */
 typedef struct lc_look {
     int32_t i;      /* index in the lane */
     uint16_t own;   /* cells/step: the speed its own lane lets it keep */
@@ -563,7 +562,6 @@ typedef struct lc_look {
 static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
 {
     const ls_lane *ln = &w->lane[l];
-    const ls_segmenter segs = ls_segmenter_of(w);
     int32_t cursor[2] = {0, 0};
     for (size_t k = 0; k < n; k++) {
         int32_t i = looks[k].i, r = looks[k].right, side = 2 * r - 1, m = l + side;
@@ -572,8 +570,7 @@ static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
         cursor[r] = advance(w, m, cursor[r], front);
         lc_option o;
         o.lane = m;
-        o.cap = w->seg_ref ? ls_friction_cap_seg(w, m, ls_segment_of(segs, front), ln->vmax[i])
-                           : ln->vmax[i];
+        o.cap = ls_friction_cap(w, m, front, ln->vmax[i]);
         /* The gain needs only the leader there; most looks end with it. */
         int32_t gap_ahead, v_ahead;
         leader_at(w, m, front, cursor[r], &gap_ahead, &v_ahead);
@@ -603,15 +600,8 @@ static ls_status decide_others(ls_world *w, int l, const int32_t *index, size_t 
     const ls_lane *ln = &w->lane[l];
     int32_t cursor[2] = {0, 0};
     for (size_t k = 0; k < n; k++) {
-        int32_t i = index[k], gap = LS_FAR, v_ahead = 0;
-        if (i + 1 < ln->hi) {
-            gap = ln->front[i + 1] - ln->length[i + 1] - ln->front[i];
-            v_ahead = ln->speed[i + 1];
-        } else if (w->ring && ln->hi - ln->lo > 1) {
-            gap = ln->front[ln->lo] + w->cells - ln->length[ln->lo] - ln->front[i];
-            v_ahead = ln->speed[ln->lo];
-        }
-        int32_t x = ln->front[i];
+        int32_t i = index[k], x = ln->front[i], gap, v_ahead;
+        leader_at(w, l, x, i + 1, &gap, &v_ahead);
         cursor[0] = advance(w, ls_lane_neighbour(w, l, -1, x), cursor[0], x);
         cursor[1] = advance(w, ls_lane_neighbour(w, l, +1, x), cursor[1], x);
         lc_vehicle v = {
@@ -658,14 +648,12 @@ static ls_status decide_lane(ls_world *w, int l)
     /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
      * anything, so fields read through pointers would be loaded again after each of them. */
     const int32_t *front = ln->front;
-    const uint16_t *speed = ln->speed, *vmax = ln->vmax, *length = ln->length;
+    const uint16_t *vmax = ln->vmax;
     const uint32_t *handle = ln->handle;
     uint16_t *vcap = ln->vcap;
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
     int8_t *want = f->want_lane;
     const uint64_t p_thr = w->lc_p_thr;
-    const int ring = w->ring;
-    const int32_t cells = w->cells;
     ls_fastrng rng = w->fast;
     lc_caps cs = caps_begin(w, l);
     if (!plain_lane) {
@@ -685,14 +673,8 @@ static ls_status decide_lane(ls_world *w, int l)
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }
-        int32_t gap = LS_FAR, v_ahead = 0;
-        if (i + 1 < hi) {
-            gap = front[i + 1] - length[i + 1] - front[i];
-            v_ahead = speed[i + 1];
-        } else if (ring && hi - lo > 1) {
-            gap = front[lo] + cells - length[lo] - front[i];
-            v_ahead = speed[lo];
-        }
+        int32_t gap, v_ahead;
+        leader_at(w, l, front[i], i + 1, &gap, &v_ahead);
         int32_t own = expected_speed(cap, gap, v_ahead);
         if (own >= vmax[i]) {
             want[h] = -1;

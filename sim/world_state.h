@@ -196,7 +196,7 @@ struct ls_world {
     size_t crossing_count, crossing_cap;
     ls_change *changes;
     size_t change_count, change_cap;
-    struct lc_look *lc_looks; /* scratch of the decision pass: drivers who look, per side */
+    struct lc_look *lc_looks; /* scratch of the decision pass: drivers who look this step */
     size_t lc_look_cap;
     int32_t *lc_others; /* scratch: drivers with an obligation */
     size_t lc_other_cap;
@@ -270,11 +270,6 @@ ls_status ls_motion_boundary(ls_world *w, int lane_index);
 /* friction.c */
 ls_status ls_friction_create(ls_world *w);
 void ls_friction_tables(ls_world *w);
-uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vmax);
-/* A driver whose adjacent lane, in the same segment, runs more than speed_gap below the
- * driver's vmax is capped between vmax (coefficient 0) and that lane's speed + speed_gap
- * (coefficient 1): cap = vmax - c (vmax - (v_adjacent + gap)), rounded to whole cells/step.
- * Inline: it runs for every vehicle every step. */
 /* The friction segment of a front x (clamped to the road's segments). A multiplication by
  * `inv` instead of a division where that is exact: with M = floor(2^32 / d) + 1,
  * x M / 2^32 = x / d + x e / 2^32 with 0 < e <= 1, less than 1/d above x / d when x < 2^32 / d,
@@ -298,6 +293,10 @@ static inline int32_t ls_segment_of(ls_segmenter g, int32_t x)
     return s < g.last ? s : g.last;
 }
 
+/* A driver whose adjacent lane, in the same segment, runs more than speed_gap below the
+ * driver's vmax is capped between vmax (coefficient 0) and that lane's speed + speed_gap
+ * (coefficient 1): cap = vmax - c (vmax - (v_adjacent + gap)), rounded to whole cells/step.
+ * `ref` is v_adjacent + gap. Inline: it runs for every vehicle every step. */
 static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t vmax)
 {
     if ((float)vmax <= ref) return vmax;
@@ -305,8 +304,11 @@ static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t 
     return (uint16_t)(cap + 0.5f);
 }
 
-static inline uint16_t ls_friction_cap_seg(const ls_world *w, int lane, int32_t s, uint16_t vmax)
+/* The friction cap of a driver with this vmax at `front` in `lane` (vmax when friction is off). */
+static inline uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vmax)
 {
+    if (!w->seg_ref) return vmax;
+    int32_t s = ls_segment_of(ls_segmenter_of(w), front);
     return ls_friction_apply((float)w->sc.friction.coefficient,
                              w->seg_ref[(size_t)lane * w->seg_count + s], vmax);
 }
