@@ -99,6 +99,18 @@ ls_world *ls_test_world(const ls_scenario *s)
     return w;
 }
 
+void ls_test_run_checked(ls_world *w, int every)
+{
+    char msg[256];
+    cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "at start: %s", msg);
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        if (ls_world_step_index(w) % every == 0)
+            cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "t = %.0f: %s",
+                         ls_world_time(w), msg);
+    }
+}
+
 void ls_test_ring(ls_scenario *s, int vmax, double p, double rho, int cells, const char *rule)
 {
     /* vmax cells/step on 7.5 m cells and 1 s steps is vmax x 27 km/h. */

@@ -28,6 +28,10 @@ void ls_test_scenario_file(const char *relative, const char *const *sets, int se
 /* Creates the world of a scenario; fails the test if it cannot. */
 ls_world *ls_test_world(const ls_scenario *s);
 
+/* Steps the world to its end, checking every invariant (ls_world_check) at the start and every
+ * `every` steps; a failure names the simulated time. */
+void ls_test_run_checked(ls_world *w, int every);
+
 /* A classic ring (7.5 m cells, 1-cell cars, acceleration 1) with vmax cells/step, slowdown p,
  * density rho, `cells` cells, and the given rule. */
 void ls_test_ring(ls_scenario *s, int vmax, double p, double rho, int cells, const char *rule);

@@ -6,16 +6,6 @@
 #include "support.h"
 
 /* Steps a world to its end, checking every invariant after every step. */
-static void run_checked(ls_world *w)
-{
-    char msg[256];
-    cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "at start: %s", msg);
-    while (!ls_world_done(w)) {
-        cr_assert_eq(ls_world_step(w), LS_OK);
-        cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "t = %.0f: %s", ls_world_time(w),
-                     msg);
-    }
-}
 
 static const char open_road[] =
     "model: {cell_length: 1.5, dt: 1, rule: nasch, p_slow: 0.2}\n"
@@ -40,7 +30,7 @@ Test(engine, invariants_every_step_all_rules)
         ls_scenario s;
         ls_test_scenario(open_road, &rules[r], 1, &s);
         ls_world *w = ls_test_world(&s);
-        run_checked(w);
+        ls_test_run_checked(w, 1);
         ls_counts c = ls_world_counts(w);
         cr_expect(c.exited > 0, "%s: nobody finished", rules[r]);
         ls_world_destroy(w);
@@ -59,7 +49,7 @@ Test(engine, invariants_every_step_rings)
         ls_test_scenario(open_road, sets, 5, &s);
         ls_world *w = ls_test_world(&s);
         uint64_t before = ls_world_counts(w).inside;
-        run_checked(w);
+        ls_test_run_checked(w, 1);
         cr_expect_eq(ls_world_counts(w).inside, before, "a ring must keep its vehicles");
         cr_expect(before > 0);
         ls_world_destroy(w);
@@ -80,7 +70,7 @@ Test(engine, entry_queue_counts_every_vehicle)
                           "simulation.duration=1200"};
     ls_test_scenario(open_road, sets, 6, &s);
     ls_world *w = ls_test_world(&s);
-    run_checked(w);
+    ls_test_run_checked(w, 1);
     ls_counts c = ls_world_counts(w);
     double expect = 5000.0 * 1200 / 3600;
     cr_expect(fabs((double)c.arrived - expect) < 4 * sqrt(expect), "arrived %llu, expected %.0f",

@@ -177,11 +177,7 @@ static double ring_change_rate(double rho)
     ls_scenario s;
     ls_test_scenario_file("scenarios/ring-2lane.yaml", sets, 6, &s);
     ls_world *w = ls_test_world(&s);
-    char msg[256];
-    while (!ls_world_done(w)) {
-        step(w, 1);
-        cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "%s", msg);
-    }
+    ls_test_run_checked(w, 1);
     double changes =
         (double)(ls_world_lane_stats(w, 0).lane_changes + ls_world_lane_stats(w, 1).lane_changes);
     ls_world_destroy(w);

@@ -14,17 +14,6 @@ static ls_world *world_from(const char *file, const char *const *sets, int n)
     return ls_test_world(&s);
 }
 
-static void run_checked(ls_world *w, int every)
-{
-    char msg[256];
-    while (!ls_world_done(w)) {
-        cr_assert_eq(ls_world_step(w), LS_OK);
-        if (ls_world_step_index(w) % every == 0)
-            cr_assert_eq(ls_world_check(w, msg, sizeof msg), LS_OK, "t = %.0f: %s",
-                         ls_world_time(w), msg);
-    }
-}
-
 /* Speed (km/h) a detector measured in a lane (0-based) over the run after the warm-up. */
 static double loop_speed(const ls_world *w, int det, int lane)
 {
@@ -42,7 +31,7 @@ Test(ramps, conservation_with_ramps, .timeout = 300)
                           "{name: off, kind: off, at: 4500, share: 0.2}]",
                           "demand.mainline.flow=4000", "simulation.duration=1800"};
     ls_world *w = world_from("scenarios/onramp.yaml", sets, 3);
-    run_checked(w, 1);
+    ls_test_run_checked(w, 1);
     ls_counts c = ls_world_counts(w);
     ls_ramp_stats on = ls_world_ramp_stats(w, 0), off = ls_world_ramp_stats(w, 1);
     cr_expect(on.merges > 100, "only %llu merges", (unsigned long long)on.merges);
@@ -61,7 +50,7 @@ Test(ramps, onramp_bottleneck_forms_upstream_only_when_demand_is_high, .timeout 
     const char *high[] = {"lane_change.steer_angle_deg=20", "lane_change.lateral_accel=3",
                           "lane_change.coop_decel=3"};
     ls_world *w = world_from("scenarios/onramp.yaml", high, 3);
-    run_checked(w, 60);
+    ls_test_run_checked(w, 60);
     double up = loop_speed(w, 0, 2), down = loop_speed(w, 2, 2);
     cr_log_info("high demand: right lane %.1f km/h upstream, %.1f km/h downstream", up, down);
     cr_expect(up < 60, "no queue upstream: %.1f km/h", up);
@@ -70,7 +59,7 @@ Test(ramps, onramp_bottleneck_forms_upstream_only_when_demand_is_high, .timeout 
     const char *low[] = {high[0], high[1], high[2], "demand.mainline.flow=2400",
                          "ramps[0].flow=400"};
     w = world_from("scenarios/onramp.yaml", low, 5);
-    run_checked(w, 60);
+    ls_test_run_checked(w, 60);
     for (int l = 0; l < 3; l++) {
         cr_expect(loop_speed(w, 0, l) > 80, "low demand, lane %d upstream %.1f km/h", l + 1,
                   loop_speed(w, 0, l));
@@ -97,7 +86,7 @@ static void right_lane_ratio(const char *share, double *ratio, double *total_rat
                           "detectors=[{name: up, at: 2000, period: 60}, "
                           "{name: gore, at: 2950, period: 60}]"};
     ls_world *w = world_from("scenarios/onramp.yaml", sets, 4);
-    run_checked(w, 60);
+    ls_test_run_checked(w, 60);
     double up[3], gore[3], up_all = 0, gore_all = 0;
     for (int l = 0; l < 3; l++) {
         ls_detector_record r;
@@ -139,7 +128,7 @@ Test(ramps, crossing_obligations_do_not_freeze_the_road, .timeout = 900)
 {
     const char *sets[] = {"blockages=[{lanes: [4], from: 5300, to: 5600}]"};
     ls_world *w = world_from("scenarios/us101-sr92.yaml", sets, 1);
-    run_checked(w, 600);
+    ls_test_run_checked(w, 600);
     double flow = 0;
     for (int l = 0; l < 4; l++) flow += ls_world_lane_stats(w, l).flow_vph;
     cr_log_info("all lanes: %.0f veh/h", flow);
@@ -214,7 +203,7 @@ static void exit_run(const char *flow, ls_ramp_stats *st, uint64_t *missed_total
     const char *sets[] = {flow, "ramps=[{name: off, kind: off, at: 4500, share: 0.15}]",
                           "simulation.duration=2400"};
     ls_world *w = world_from("scenarios/onramp.yaml", sets, 3);
-    run_checked(w, 60);
+    ls_test_run_checked(w, 60);
     *st = ls_world_ramp_stats(w, 0);
     *missed_total = ls_world_counts(w).missed_exits;
     ls_world_destroy(w);
