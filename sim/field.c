@@ -12,25 +12,29 @@ ls_status ls_field_create(ls_world *w)
     int32_t seg = ls_round_cells(f->segment_m / w->cell_m);
     w->field_seg = seg < 1 ? 1 : seg;
     w->field_segs = (w->cells + w->field_seg - 1) / w->field_seg;
+    w->field_inv = ls_segment_inverse(w->field_seg, w->cells);
     int64_t period = (int64_t)floor(f->period_s / w->dt_s + 0.5);
     w->field_period = period < 1 ? 1 : period;
     return LS_OK; /* the per-segment sums are allocated when the field is first enabled */
 }
 
-/* Adds this step's speeds and vehicles to each mainline lane's segments. Fronts ascend, so the
- * segment index only moves forward. */
+/* Adds this step's speeds and vehicles to each mainline lane's segments: the segment by a
+ * multiplication and ghosts masked out, with no branch (segment boundaries come at random). */
 void ls_field_observe(ls_world *w)
 {
+    const ls_segmenter g = ls_field_segmenter(w);
     for (int l = 0; l < w->lanes; l++) {
         const ls_lane *ln = &w->lane[l];
+        const int32_t *front = ln->front;
+        const uint16_t *v = ln->speed;
+        const uint32_t *handle = ln->handle;
         uint64_t *sp = w->field_speed + (size_t)l * w->field_segs;
         uint64_t *cnt = w->field_count + (size_t)l * w->field_segs;
-        int32_t s = 0, end = w->field_seg;
         for (int32_t i = ln->lo; i < ln->hi; i++) {
-            while (ln->front[i] >= end && s + 1 < w->field_segs) s++, end += w->field_seg;
-            if (!LS_IS_REAL(ln->handle[i])) continue;
-            sp[s] += ln->speed[i];
-            cnt[s]++;
+            int32_t s = ls_segment_of(g, front[i]);
+            uint32_t real = LS_IS_REAL(handle[i]);
+            sp[s] += v[i] & (0u - real);
+            cnt[s] += real;
         }
     }
 }

@@ -18,11 +18,7 @@ ls_status ls_friction_create(ls_world *w)
     w->seg_free = ls_calloc(n, sizeof *w->seg_free);
     w->seg_sum = ls_calloc((size_t)w->seg_count, sizeof *w->seg_sum);
     w->seg_n = ls_calloc((size_t)w->seg_count, sizeof *w->seg_n);
-    /* Fronts stay below cells + the largest speed (< 65536) plus one vehicle length. */
-    uint64_t largest = (uint64_t)w->cells + 2 * 65536u;
-    w->seg_inv = largest * (uint64_t)w->seg_cells < (1ull << 32)
-                     ? (1ull << 32) / (uint64_t)w->seg_cells + 1
-                     : 0;
+    w->seg_inv = ls_segment_inverse(w->seg_cells, w->cells);
     return w->seg_speed && w->seg_ref && w->seg_free && w->seg_sum && w->seg_n ? LS_OK
                                                                                : LS_ERR_NOMEM;
 }

@@ -226,6 +226,7 @@ struct ls_world {
     /* The space-time field and queue lengths (field.c). */
     int field_on;
     int32_t field_seg, field_segs;       /* cells per segment, segments */
+    uint64_t field_inv;                  /* as seg_inv, for field_seg */
     int64_t field_period, field_begin;   /* steps */
     uint64_t *field_speed, *field_count; /* mainline lanes x segments, this period */
     ls_field_record *field_records;
@@ -273,16 +274,32 @@ void ls_friction_tables(ls_world *w);
 /* The friction segment of a front x (clamped to the road's segments). A multiplication by
  * `inv` instead of a division where that is exact: with M = floor(2^32 / d) + 1,
  * x M / 2^32 = x / d + x e / 2^32 with 0 < e <= 1, less than 1/d above x / d when x < 2^32 / d,
- * so its floor is floor(x / d). ls_friction_create sets inv only when every front is that
+ * so its floor is floor(x / d). ls_segment_inverse gives inv only when every front is that
  * small. A value, not the world: callers keep it in registers across their loops. */
 typedef struct ls_segmenter {
     uint64_t inv;        /* floor(2^32 / cells) + 1, or 0: divide */
     int32_t cells, last; /* cells a segment; the last segment */
 } ls_segmenter;
 
+/* M for segments of `cells` on a road of `road_cells`, or 0 where it would not be exact. Fronts
+ * stay below the road's cells + the largest speed (< 65536) plus one vehicle length. */
+static inline uint64_t ls_segment_inverse(int32_t cells, int32_t road_cells)
+{
+    uint64_t largest = (uint64_t)road_cells + 2 * 65536u;
+    return largest * (uint64_t)cells < (1ull << 32) ? (1ull << 32) / (uint64_t)cells + 1 : 0;
+}
+
+/* Friction's segments. */
 static inline ls_segmenter ls_segmenter_of(const ls_world *w)
 {
     ls_segmenter g = {w->seg_inv, w->seg_cells, w->seg_count - 1};
+    return g;
+}
+
+/* The space-time field's segments. */
+static inline ls_segmenter ls_field_segmenter(const ls_world *w)
+{
+    ls_segmenter g = {w->field_inv, w->field_seg, w->field_segs - 1};
     return g;
 }
 
