@@ -13,30 +13,59 @@ ls_status ls_field_create(ls_world *w)
     w->field_seg = seg < 1 ? 1 : seg;
     w->field_segs = (w->cells + w->field_seg - 1) / w->field_seg;
     w->field_inv = ls_segment_inverse(w->field_seg, w->cells);
+    /* A segment holds at most field_seg vehicles (one cell each at least), none faster than the
+     * road's vmax: packed sums fit in 32 bits each below this. */
+    w->field_packed = (uint64_t)w->field_seg * (uint64_t)(w->road_vmax + 1) < (1ull << 32);
     int64_t period = (int64_t)floor(f->period_s / w->dt_s + 0.5);
     w->field_period = period < 1 ? 1 : period;
     return LS_OK; /* the per-segment sums are allocated when the field is first enabled */
 }
 
-/* Adds this step's speeds and vehicles to each mainline lane's segments: the segment by a
- * multiplication and ghosts masked out, with no branch (segment boundaries come at random). */
-void ls_field_observe(ls_world *w)
+/* One lane's speeds and vehicles this step, added to its segments' period totals, with no
+ * branch (segment boundaries come at random): the segment by the segmenter's multiplication,
+ * ghosts masked out. Where it cannot overflow (ls_field_create), each segment's speed sum and
+ * count are packed into one running total that restarts when the segment changes and is stored
+ * every time, so that no store waits for a load of the one before; the last store of a segment
+ * holds its totals. */
+static void observe_lane(ls_world *w, int l, ls_segmenter g)
 {
-    const ls_segmenter g = ls_field_segmenter(w);
-    for (int l = 0; l < w->lanes; l++) {
-        const ls_lane *ln = &w->lane[l];
-        const int32_t *front = ln->front;
-        const uint16_t *v = ln->speed;
-        const uint32_t *handle = ln->handle;
-        uint64_t *sp = w->field_speed + (size_t)l * w->field_segs;
-        uint64_t *cnt = w->field_count + (size_t)l * w->field_segs;
+    const ls_lane *ln = &w->lane[l];
+    const int32_t *front = ln->front;
+    const uint16_t *v = ln->speed;
+    const uint32_t *handle = ln->handle;
+    const int32_t segs = w->field_segs;
+    uint64_t *sp = w->field_speed + (size_t)l * segs;
+    uint64_t *cnt = w->field_count + (size_t)l * segs;
+    if (!w->field_packed) {
         for (int32_t i = ln->lo; i < ln->hi; i++) {
             int32_t s = ls_segment_of(g, front[i]);
             uint32_t real = LS_IS_REAL(handle[i]);
             sp[s] += v[i] & (0u - real);
             cnt[s] += real;
         }
+        return;
     }
+    uint64_t *step = w->field_step;
+    memset(step, 0, (size_t)segs * sizeof *step);
+    uint64_t acc = 0;
+    int32_t cur = -1;
+    for (int32_t i = ln->lo; i < ln->hi; i++) {
+        int32_t s = ls_segment_of(g, front[i]);
+        uint64_t real = LS_IS_REAL(handle[i]), same = 0 - (uint64_t)(s == cur);
+        acc = (acc & same) + (((uint64_t)v[i] << 32 | 1u) & (0 - real));
+        step[s] = acc;
+        cur = s;
+    }
+    for (int32_t s = 0; s < segs; s++) {
+        sp[s] += step[s] >> 32;
+        cnt[s] += step[s] & 0xffffffffu;
+    }
+}
+
+void ls_field_observe(ls_world *w)
+{
+    const ls_segmenter g = ls_field_segmenter(w);
+    for (int l = 0; l < w->lanes; l++) observe_lane(w, l, g);
 }
 
 static double seg_speed_kmh(const ls_world *w, int l, int32_t s)
@@ -153,11 +182,14 @@ ls_status ls_world_enable_field(ls_world *w, bool on)
         size_t n = (size_t)w->lanes * (size_t)w->field_segs;
         w->field_speed = ls_calloc(n, sizeof *w->field_speed);
         w->field_count = ls_calloc(n, sizeof *w->field_count);
-        if (!w->field_speed || !w->field_count) {
+        w->field_step = ls_calloc((size_t)w->field_segs, sizeof *w->field_step);
+        if (!w->field_speed || !w->field_count || !w->field_step) {
             ls_free(w->field_speed);
             ls_free(w->field_count);
+            ls_free(w->field_step);
             w->field_speed = NULL;
             w->field_count = NULL;
+            w->field_step = NULL;
             return LS_ERR_NOMEM;
         }
     }

@@ -181,6 +181,7 @@ void ls_world_destroy(ls_world *w)
     ls_free(w->lc_ta);
     ls_free(w->field_speed);
     ls_free(w->field_count);
+    ls_free(w->field_step);
     ls_free(w->field_records);
     ls_free(w->queue_records);
     ls_free(w);
