@@ -1,4 +1,5 @@
-/* lanechange.h (internal): the gap-acceptance rule, exposed for the isolated-merge tests. */
+/* lanechange.h (internal): neighbours in a lane and the gap-acceptance rule (gaprule.c), shared
+ * by the lane-change modules and exposed for the isolated-merge tests. */
 #ifndef LS_LANECHANGE_H
 #define LS_LANECHANGE_H
 

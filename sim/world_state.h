@@ -386,6 +386,8 @@ ls_status ls_field_close_period(ls_world *w);
 ls_status ls_lanechange_setup(ls_world *w);
 void ls_lanechange_caps(ls_world *w);
 ls_status ls_lanechange_step(ls_world *w);
+
+/* crossing.c */
 ls_status ls_crossings_reconcile(ls_world *w);
 void ls_crossings_after_boundary(ls_world *w);
 
