@@ -77,7 +77,6 @@ static double seg_speed_kmh(const ls_world *w, int l, int32_t s)
 
 static ls_status emit_field(ls_world *w, int64_t steps, double begin_s, double end_s)
 {
-    double seg_km = w->field_seg * w->cell_m / 1000.0;
     for (int l = 0; l < w->lanes; l++) {
         for (int32_t s = 0; s < w->field_segs; s++) {
             if (ls_grow((void **)&w->field_records, &w->field_record_cap, w->field_record_count,
@@ -91,7 +90,9 @@ static ls_status emit_field(ls_world *w, int64_t steps, double begin_s, double e
             r->from_m = s * w->field_seg * w->cell_m;
             r->to_m = fmin((double)(s + 1) * w->field_seg, w->cells) * w->cell_m;
             r->speed_kmh = seg_speed_kmh(w, l, s);
-            r->density_vpkm = (double)w->field_count[k] / (double)steps / seg_km;
+            /* The last segment may be shorter than the others. */
+            double km = (r->to_m - r->from_m) / 1000.0;
+            r->density_vpkm = (double)w->field_count[k] / (double)steps / km;
             r->flow_vph = r->speed_kmh > 0 ? r->density_vpkm * r->speed_kmh : 0;
         }
     }

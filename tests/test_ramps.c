@@ -154,6 +154,82 @@ static int64_t stored(const ls_world *w, int lane, int32_t before_cell)
     return n;
 }
 
+/* Per lane and cell: speed sums (cells/step) and vehicle counts of the real vehicles. */
+typedef struct cell_sums {
+    double *speed, *count;
+} cell_sums;
+
+static void add_lanes(const ls_world *w, int lanes, int32_t cells, cell_sums *c)
+{
+    for (int l = 0; l < lanes; l++) {
+        ls_lane_state s = ls_world_lane(w, l);
+        for (int i = 0; i < s.count; i++) {
+            if (s.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) continue;
+            int32_t x = s.front[i] < cells ? s.front[i] : cells - 1;
+            c->speed[(size_t)l * cells + x] += s.speed[i];
+            c->count[(size_t)l * cells + x] += 1;
+        }
+    }
+}
+
+/* The space-time field is the mean over its period of each segment's real vehicles: recomputed
+ * here from the lanes' states after every step (the state the field observes), summed over the
+ * cells of each record's [from_m, to_m). On-ramp and lane changes make ghosts, which must not
+ * count; 50-m segments (33 cells of 1.5 m) do not divide the road evenly, so the last segment is
+ * shorter. Tolerance 1e-9 relative: the same sums, added in another order. */
+Test(ramps, space_time_field_is_the_mean_over_its_segments, .timeout = 300)
+{
+    const char *sets[] = {"field.segment=50", "field.period=60", "simulation.duration=900",
+                          "road.length=6001"};
+    ls_world *w = world_from("scenarios/onramp.yaml", sets, 4);
+    cr_assert_eq(ls_world_enable_field(w, true), LS_OK);
+    ls_world_info info = ls_world_get_info(w);
+    size_t n = (size_t)info.lanes * (size_t)info.cells;
+    cell_sums c = {calloc(n, sizeof(double)), calloc(n, sizeof(double))};
+    cr_assert(c.speed && c.count);
+    int64_t steps = 0, records = 0, ghosts_seen = 0;
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        for (int l = 0; l < info.lanes; l++) {
+            ls_lane_state s = ls_world_lane(w, l);
+            for (int i = 0; i < s.count; i++) ghosts_seen += (s.handle[i] & LS_HANDLE_GHOST) != 0;
+        }
+        add_lanes(w, info.lanes, info.cells, &c);
+        steps++;
+        size_t count;
+        const ls_field_record *r = ls_world_field_records(w, &count);
+        if (count == 0) continue;
+        for (size_t k = 0; k < count; k++) {
+            int32_t from = (int32_t)llround(r[k].from_m / info.cell_length_m);
+            int32_t to = (int32_t)llround(r[k].to_m / info.cell_length_m);
+            double sum = 0, cnt = 0;
+            for (int32_t x = from; x < to; x++) {
+                sum += c.speed[(size_t)r[k].lane * info.cells + x];
+                cnt += c.count[(size_t)r[k].lane * info.cells + x];
+            }
+            double to_kmh = info.cell_length_m / info.dt_s * 3.6;
+            double speed = cnt > 0 ? sum / cnt * to_kmh : -1;
+            double density = cnt / (double)steps / ((to - from) * info.cell_length_m / 1000);
+            cr_assert(fabs(r[k].speed_kmh - speed) <= 1e-9 * fabs(speed),
+                      "lane %d, %.1f-%.1f m: %.6f km/h, recomputed %.6f", r[k].lane + 1,
+                      r[k].from_m, r[k].to_m, r[k].speed_kmh, speed);
+            cr_assert(fabs(r[k].density_vpkm - density) <= 1e-9 * density,
+                      "lane %d, %.1f-%.1f m: %.6f veh/km, recomputed %.6f", r[k].lane + 1,
+                      r[k].from_m, r[k].to_m, r[k].density_vpkm, density);
+            records++;
+        }
+        memset(c.speed, 0, n * sizeof(double));
+        memset(c.count, 0, n * sizeof(double));
+        steps = 0;
+        ls_world_clear_field_records(w);
+    }
+    cr_expect(ghosts_seen > 0, "no lane change was under way at any step: ghosts untested");
+    cr_expect_eq(records, (int64_t)15 * info.lanes * ((info.cells + 32) / 33));
+    free(c.speed);
+    free(c.count);
+    ls_world_destroy(w);
+}
+
 Test(ramps, traffic_ii_queues_follow_the_inflows, .timeout = 300)
 {
     ls_world *w = world_from("scenarios/bottleneck-all-lanes.yaml", NULL, 0);
