@@ -1,6 +1,7 @@
 /* test_cli.c: the `lanesim` command as people script it: outputs, exit statuses, messages. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,69 @@ Test(cli, ramps_and_fields_in_the_outputs)
         if (i == 2) cr_expect(strstr(x, ",in,out,") != NULL, "no trip from in to out");
         free(x);
     }
+    free(out), free(err);
+    snprintf(c, sizeof c, "rm -rf %s", dir);
+    cr_expect_eq(system(c), 0);
+}
+
+/* The summary's origin-destination table and its totals agree with trips.csv, recomputed here
+ * from its rows: the trips that ended after the warm-up (exit_s > warmup_s), counted per origin
+ * and destination, and their mean travel time (within 0.005 s: the file keeps two decimals). */
+Test(cli, od_table_agrees_with_trips_csv)
+{
+    char dir[] = "/tmp/lstest-od-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err;
+    snprintf(c, sizeof c,
+             "%s run %s --set 'ramps=[{name: in, kind: on, at: 3000, flow: 600}, "
+             "{name: out, kind: off, at: 4500, share: 0.2}]' --duration 1500 --format json "
+             "--quiet --out %s",
+             ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
+    cJSON *j = cJSON_Parse(out);
+    cr_assert_not_null(j);
+    double warmup = get(j, "warmup_s")->valuedouble;
+    enum { PAIRS = 8 };
+    char origin[PAIRS][32], dest[PAIRS][32];
+    double n[PAIRS] = {0}, sum[PAIRS] = {0}, all = 0, all_sum = 0;
+    int pairs = 0;
+    char *csv = read_dir_file(dir, "trips.csv");
+    cr_assert_not_null(csv);
+    char *save = NULL;
+    strtok_r(csv, "\n", &save); /* the header */
+    for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char o[32], d[32];
+        double exit_s, tt;
+        cr_assert_eq(sscanf(line, "%*[^,],%*[^,],%31[^,],%31[^,],%*d,%*d,%*f,%*f,%lf,%lf", o, d,
+                            &exit_s, &tt),
+                     4, "row: %s", line);
+        if (exit_s <= warmup) continue;
+        int k = 0;
+        while (k < pairs && (strcmp(origin[k], o) || strcmp(dest[k], d))) k++;
+        if (k == pairs) {
+            cr_assert_lt(pairs, PAIRS);
+            strcpy(origin[pairs], o), strcpy(dest[pairs], d), pairs++;
+        }
+        n[k]++, sum[k] += tt, all++, all_sum += tt;
+    }
+    free(csv);
+    cr_assert_gt(pairs, 2, "only %d origin-destination pairs", pairs);
+    cr_expect_eq(cJSON_GetArraySize(get(j, "od")), pairs);
+    const cJSON *od;
+    cJSON_ArrayForEach(od, get(j, "od"))
+    {
+        const char *o = get(od, "origin")->valuestring, *d = get(od, "destination")->valuestring;
+        int k = 0;
+        while (k < pairs && (strcmp(origin[k], o) || strcmp(dest[k], d))) k++;
+        cr_assert_lt(k, pairs, "%s -> %s is in the summary, not in trips.csv", o, d);
+        cr_expect_eq(get(od, "trips")->valuedouble, n[k], "%s -> %s", o, d);
+        cr_expect(fabs(get(od, "mean_travel_time_s")->valuedouble - sum[k] / n[k]) < 0.005,
+                  "%s -> %s: mean %.3f s, trips.csv %.3f s", o, d,
+                  get(od, "mean_travel_time_s")->valuedouble, sum[k] / n[k]);
+    }
+    cr_expect_eq(get(j, "trips")->valuedouble, all);
+    cr_expect(fabs(get(j, "mean_travel_time_s")->valuedouble - all_sum / all) < 0.005);
+    cJSON_Delete(j);
     free(out), free(err);
     snprintf(c, sizeof c, "rm -rf %s", dir);
     cr_expect_eq(system(c), 0);
