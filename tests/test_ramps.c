@@ -230,6 +230,58 @@ Test(ramps, space_time_field_is_the_mean_over_its_segments, .timeout = 300)
     ls_world_destroy(w);
 }
 
+/* Queue lengths as docs/model.md defines them, recomputed from the same period's field records:
+ * from the segment that holds the bottleneck back over every segment whose mean speed stayed
+ * below queue_speed, to the first faster or empty one; the length is counted from the bottleneck
+ * to the upstream end of the last slow segment. The on-ramp road at high demand, where the
+ * right lane upstream runs at 40-60 km/h: queue_speed 70 km/h, so that queues form and dissolve;
+ * 100-m segments, 60-s periods. */
+Test(ramps, queue_lengths_follow_their_definition, .timeout = 300)
+{
+    const char *sets[] = {"field.segment=100",
+                          "field.period=60",
+                          "field.queue_speed=70",
+                          "simulation.duration=2400",
+                          "lane_change.steer_angle_deg=20",
+                          "lane_change.lateral_accel=3",
+                          "lane_change.coop_decel=3"};
+    ls_world *w = world_from("scenarios/onramp.yaml", sets, 7);
+    cr_assert_eq(ls_world_enable_field(w, true), LS_OK);
+    cr_assert_gt(ls_world_bottleneck_count(w), 0);
+    int checked = 0, queues = 0;
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        size_t nf, nq;
+        const ls_field_record *f = ls_world_field_records(w, &nf);
+        const ls_queue_record *q = ls_world_queue_records(w, &nq);
+        for (size_t k = 0; k < nq; k++) {
+            double at = ls_world_bottleneck(w, q[k].bottleneck)->at_m, start = at;
+            int found = 0;
+            /* The lane's segments, walked upstream from the one holding the bottleneck. */
+            for (double x = at; x > 0;) {
+                const ls_field_record *seg = NULL;
+                for (size_t i = 0; i < nf && !seg; i++)
+                    if (f[i].lane == q[k].lane && f[i].from_m < x && x <= f[i].to_m) seg = &f[i];
+                cr_assert_not_null(seg, "no segment holds %.1f m", x);
+                if (seg->speed_kmh < 0 || seg->speed_kmh >= 70) break;
+                start = seg->from_m;
+                x = seg->from_m;
+                found = 1;
+            }
+            double expect = found ? at - start : 0;
+            cr_expect(fabs(q[k].queue_m - expect) < 1e-6,
+                      "lane %d at %.0f s: queue %.1f m, expected %.1f", q[k].lane + 1, q[k].time_s,
+                      q[k].queue_m, expect);
+            checked++;
+            queues += expect > 0;
+        }
+        ls_world_clear_field_records(w);
+    }
+    cr_expect_gt(queues, 10, "only %d queues formed: the definition is barely exercised", queues);
+    cr_log_info("%d queue records checked, %d of them queues", checked, queues);
+    ls_world_destroy(w);
+}
+
 Test(ramps, traffic_ii_queues_follow_the_inflows, .timeout = 300)
 {
     ls_world *w = world_from("scenarios/bottleneck-all-lanes.yaml", NULL, 0);
