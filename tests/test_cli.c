@@ -295,7 +295,8 @@ Test(cli, ramps_and_fields_in_the_outputs)
 
 /* The summary's origin-destination table and its totals agree with trips.csv, recomputed here
  * from its rows: the trips that ended after the warm-up (exit_s > warmup_s), counted per origin
- * and destination, and their mean travel time (within 0.005 s: the file keeps two decimals). */
+ * and destination, and their mean travel time (within 0.005 s: the file keeps two decimals);
+ * and the file has a row for every vehicle that left the road. */
 Test(cli, od_table_agrees_with_trips_csv)
 {
     char dir[] = "/tmp/lstest-od-XXXXXX";
@@ -312,7 +313,7 @@ Test(cli, od_table_agrees_with_trips_csv)
     double warmup = get(j, "warmup_s")->valuedouble;
     enum { PAIRS = 8 };
     char origin[PAIRS][32], dest[PAIRS][32];
-    double n[PAIRS] = {0}, sum[PAIRS] = {0}, all = 0, all_sum = 0;
+    double n[PAIRS] = {0}, sum[PAIRS] = {0}, all = 0, all_sum = 0, rows = 0;
     int pairs = 0;
     char *csv = read_dir_file(dir, "trips.csv");
     cr_assert_not_null(csv);
@@ -324,6 +325,7 @@ Test(cli, od_table_agrees_with_trips_csv)
         cr_assert_eq(sscanf(line, "%*[^,],%*[^,],%31[^,],%31[^,],%*d,%*d,%*f,%*f,%lf,%lf", o, d,
                             &exit_s, &tt),
                      4, "row: %s", line);
+        rows++;
         if (exit_s <= warmup) continue;
         int k = 0;
         while (k < pairs && (strcmp(origin[k], o) || strcmp(dest[k], d))) k++;
@@ -349,6 +351,8 @@ Test(cli, od_table_agrees_with_trips_csv)
                   get(od, "mean_travel_time_s")->valuedouble, sum[k] / n[k]);
     }
     cr_expect_eq(get(j, "trips")->valuedouble, all);
+    /* Every vehicle that left the road, by an exit or at the end, has its row. */
+    cr_expect_eq(get(get(j, "vehicles"), "exited")->valuedouble, rows);
     cr_expect(fabs(get(j, "mean_travel_time_s")->valuedouble - all_sum / all) < 0.005);
     cJSON_Delete(j);
     free(out), free(err);
