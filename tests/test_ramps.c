@@ -1,5 +1,6 @@
 /* test_ramps.c: on-ramps, off-ramps, lane drops, the Traffic II bottleneck and the 101-92
- * interchange: conservation, where queues form, exits, and the pattern of Traffic IV. */
+ * interchange: conservation, where queues form, exits, and what the model shows of the pattern
+ * of Traffic IV. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
@@ -362,7 +363,10 @@ Test(ramps, exits_taken_in_moderate_traffic_and_misses_counted, .timeout = 300)
  * - of the lanes no ramp merges into, the fast lane (fullest, Traffic II) backs up further
  *   upstream than lane 2 (mean queue length behind the first merge over the morning);
  * - downstream of the interchange traffic runs faster again in every lane (near capacity, so
- *   not at free speed: above 60 km/h and at least 5 km/h faster than at the interchange). */
+ *   not at free speed: above 60 km/h and at least 5 km/h faster than at the interchange).
+ * Not tested, because the model does not show it: the essay's "left lanes backed up furthest";
+ * here the right lane, into which the ramps merge, has the longest queue (docs/validation.md
+ * 16). */
 typedef struct morning {
     double interchange[4], overpass[4], downstream[4];
     double queue[4];
