@@ -249,21 +249,37 @@ Test(cli, validate_bad_files_exit_2_with_positions)
     free(names);
 }
 
-/* Ramps in the outputs: the JSON lists each ramp and the trips per origin and destination,
- * trips.csv names them, and --out writes the space-time field and the queue lengths. */
-Test(cli, ramps_and_fields_in_the_outputs)
+/* The on-ramp road with an on-ramp ("in") and an off-ramp ("out") taking a fifth of the traffic,
+ * run for 1500 s with --out into a new directory `dir` (a mkdtemp template); its JSON summary. */
+static cJSON *run_with_ramps(char *dir)
 {
-    char dir[] = "/tmp/lstest-ramps-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char c[4096], *out, *err;
     snprintf(c, sizeof c,
              "%s run %s --set 'ramps=[{name: in, kind: on, at: 3000, flow: 600}, "
-             "{name: out, kind: off, at: 4500, share: 0.2}]' --duration 1200 --format json "
+             "{name: out, kind: off, at: 4500, share: 0.2}]' --duration 1500 --format json "
              "--quiet --out %s",
              ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
     cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
     cJSON *j = cJSON_Parse(out);
     cr_assert_not_null(j);
+    free(out), free(err);
+    return j;
+}
+
+static void remove_dir(const char *dir)
+{
+    char c[4096];
+    snprintf(c, sizeof c, "rm -rf %s", dir);
+    cr_expect_eq(system(c), 0);
+}
+
+/* Ramps in the outputs: the JSON lists each ramp and the trips per origin and destination,
+ * trips.csv names them, and --out writes the space-time field and the queue lengths. */
+Test(cli, ramps_and_fields_in_the_outputs)
+{
+    char dir[] = "/tmp/lstest-ramps-XXXXXX";
+    cJSON *j = run_with_ramps(dir);
     const cJSON *ramps = get(j, "ramps");
     cr_expect_eq(cJSON_GetArraySize(ramps), 2);
     cr_expect(get(cJSON_GetArrayItem(ramps, 0), "merges")->valuedouble > 0);
@@ -288,9 +304,7 @@ Test(cli, ramps_and_fields_in_the_outputs)
         if (i == 2) cr_expect(strstr(x, ",in,out,") != NULL, "no trip from in to out");
         free(x);
     }
-    free(out), free(err);
-    snprintf(c, sizeof c, "rm -rf %s", dir);
-    cr_expect_eq(system(c), 0);
+    remove_dir(dir);
 }
 
 /* The summary's origin-destination table and its totals agree with trips.csv, recomputed here
@@ -300,16 +314,7 @@ Test(cli, ramps_and_fields_in_the_outputs)
 Test(cli, od_table_agrees_with_trips_csv)
 {
     char dir[] = "/tmp/lstest-od-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char c[4096], *out, *err;
-    snprintf(c, sizeof c,
-             "%s run %s --set 'ramps=[{name: in, kind: on, at: 3000, flow: 600}, "
-             "{name: out, kind: off, at: 4500, share: 0.2}]' --duration 1500 --format json "
-             "--quiet --out %s",
-             ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
-    cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
-    cJSON *j = cJSON_Parse(out);
-    cr_assert_not_null(j);
+    cJSON *j = run_with_ramps(dir);
     double warmup = get(j, "warmup_s")->valuedouble;
     enum { PAIRS = 8 };
     char origin[PAIRS][32], dest[PAIRS][32];
@@ -355,7 +360,5 @@ Test(cli, od_table_agrees_with_trips_csv)
     cr_expect_eq(get(get(j, "vehicles"), "exited")->valuedouble, rows);
     cr_expect(fabs(get(j, "mean_travel_time_s")->valuedouble - all_sum / all) < 0.005);
     cJSON_Delete(j);
-    free(out), free(err);
-    snprintf(c, sizeof c, "rm -rf %s", dir);
-    cr_expect_eq(system(c), 0);
+    remove_dir(dir);
 }
