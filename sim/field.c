@@ -13,20 +13,23 @@ ls_status ls_field_create(ls_world *w)
     w->field_seg = seg < 1 ? 1 : seg;
     w->field_segs = (w->cells + w->field_seg - 1) / w->field_seg;
     w->field_inv = ls_segment_inverse(w->field_seg, w->cells);
-    /* A segment holds at most field_seg vehicles (one cell each at least), none faster than the
-     * road's vmax: packed sums fit in 32 bits each below this. */
-    w->field_packed = (uint64_t)w->field_seg * (uint64_t)(w->road_vmax + 1) < (1ull << 32);
     int64_t period = (int64_t)floor(f->period_s / w->dt_s + 0.5);
     w->field_period = period < 1 ? 1 : period;
     return LS_OK; /* the per-segment sums are allocated when the field is first enabled */
 }
 
+/* A step's count and speed sum of a segment, packed in one word: the count in the low
+ * FIELD_COUNT_BITS bits, the sum above. A segment holds at most field_seg vehicles (each covers
+ * a cell at least), and field.segment (at most 10 km) over model.cell_length (at least 0.1 m)
+ * keeps field_seg below 2^17, so the count fits, and the sum (below 2^17 x 2^16 cells/step)
+ * fits in the 40 bits above it. */
+#define FIELD_COUNT_BITS 24
+
 /* One lane's speeds and vehicles this step, added to its segments' period totals, with no
  * branch (segment boundaries come at random): the segment by the segmenter's multiplication,
- * ghosts masked out. Where it cannot overflow (ls_field_create), each segment's speed sum and
- * count are packed into one running total that restarts when the segment changes and is stored
- * every time, so that no store waits for a load of the one before; the last store of a segment
- * holds its totals. */
+ * ghosts masked out, and each segment's packed count and sum as one running total that restarts
+ * when the segment changes and is stored every time, so that no store waits for a load of the
+ * one before; the last store of a segment holds its totals. */
 static void observe_lane(ls_world *w, int l, ls_segmenter g)
 {
     const ls_lane *ln = &w->lane[l];
@@ -34,17 +37,6 @@ static void observe_lane(ls_world *w, int l, ls_segmenter g)
     const uint16_t *v = ln->speed;
     const uint32_t *handle = ln->handle;
     const int32_t segs = w->field_segs;
-    uint64_t *sp = w->field_speed + (size_t)l * segs;
-    uint64_t *cnt = w->field_count + (size_t)l * segs;
-    if (!w->field_packed) {
-        for (int32_t i = ln->lo; i < ln->hi; i++) {
-            int32_t s = ls_segment_of(g, front[i]);
-            uint32_t real = LS_IS_REAL(handle[i]);
-            sp[s] += v[i] & (0u - real);
-            cnt[s] += real;
-        }
-        return;
-    }
     uint64_t *step = w->field_step;
     memset(step, 0, (size_t)segs * sizeof *step);
     uint64_t acc = 0;
@@ -52,13 +44,15 @@ static void observe_lane(ls_world *w, int l, ls_segmenter g)
     for (int32_t i = ln->lo; i < ln->hi; i++) {
         int32_t s = ls_segment_of(g, front[i]);
         uint64_t real = LS_IS_REAL(handle[i]), same = 0 - (uint64_t)(s == cur);
-        acc = (acc & same) + (((uint64_t)v[i] << 32 | 1u) & (0 - real));
+        acc = (acc & same) + (((uint64_t)v[i] << FIELD_COUNT_BITS | 1u) & (0 - real));
         step[s] = acc;
         cur = s;
     }
+    uint64_t *sp = w->field_speed + (size_t)l * segs;
+    uint64_t *cnt = w->field_count + (size_t)l * segs;
     for (int32_t s = 0; s < segs; s++) {
-        sp[s] += step[s] >> 32;
-        cnt[s] += step[s] & 0xffffffffu;
+        sp[s] += step[s] >> FIELD_COUNT_BITS;
+        cnt[s] += step[s] & ((1u << FIELD_COUNT_BITS) - 1);
     }
 }
 

@@ -227,10 +227,9 @@ struct ls_world {
     int field_on;
     int32_t field_seg, field_segs;       /* cells per segment, segments */
     uint64_t field_inv;                  /* as seg_inv, for field_seg */
-    int field_packed;                    /* a step's sums fit in field_step's halves */
     int64_t field_period, field_begin;   /* steps */
     uint64_t *field_speed, *field_count; /* mainline lanes x segments, this period */
-    uint64_t *field_step; /* scratch, a segment each: this step's speed sum << 32 | count */
+    uint64_t *field_step; /* scratch, a segment each: this step's speed sum and count, packed */
     ls_field_record *field_records;
     size_t field_record_count, field_record_cap;
     ls_queue_record *queue_records;
