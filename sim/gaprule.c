@@ -67,5 +67,4 @@ void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length
     int32_t need_ahead = speed > n->v_ahead ? speed - n->v_ahead : 0;
     out->accept = n->gap_ahead >= need_ahead && n->gap_back >= 0 && out->ta + out->tb < out->tc &&
                   !ls_blockage_covers(w, target, front - length + 1, front);
-    (void)target;
 }
