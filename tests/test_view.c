@@ -65,6 +65,14 @@ static void open_scene(fixture *f, const char *yaml, const char *const *sets, in
     open_with(f, yaml, sets, n, w, h, LS_RENDER_AUTO);
 }
 
+/* A 1000 x 700 window on the scenario, run to t seconds and drawn once. */
+static void drawn_at(fixture *f, const char *yaml, const char *const *sets, int n, double t)
+{
+    open_scene(f, yaml, sets, n, 1000, 700);
+    cr_assert_eq(ls_scene_run_to(&f->v.scene, t), LS_OK);
+    ls_viewer_draw(&f->v);
+}
+
 static void close_scene(fixture *f)
 {
     ls_viewer_close(&f->v);
@@ -132,9 +140,7 @@ Test(view_pixels, stopped_vehicle_has_the_colour_of_speed_zero)
 Test(view_pixels, free_flowing_vehicle_has_the_free_flow_colour)
 {
     fixture f;
-    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
-    cr_assert_eq(ls_scene_run_to(&f.v.scene, 200), LS_OK);
-    ls_viewer_draw(&f.v);
+    drawn_at(&f, ring_yaml, NULL, 0, 200);
     spot s[64];
     int n = vehicle_spots(&f, 1, s, 64);
     cr_assert_gt(n, 3, "no vehicle in view");
@@ -150,9 +156,7 @@ Test(view_pixels, free_flowing_vehicle_has_the_free_flow_colour)
 Test(view_pixels, empty_lane_has_the_road_colour)
 {
     fixture f;
-    open_scene(&f, open_yaml, NULL, 0, 1000, 700);
-    cr_assert_eq(ls_scene_run_to(&f.v.scene, 120), LS_OK);
-    ls_viewer_draw(&f.v);
+    drawn_at(&f, open_yaml, NULL, 0, 120);
     cr_assert_eq(ls_world_lane(f.world, 1).count, 0);
     cr_assert_gt(ls_world_lane(f.world, 0).count, 3);
     ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
@@ -191,9 +195,7 @@ Test(view_pixels, closed_stretch_is_drawn_closed)
 {
     fixture f;
     const char *sets[] = {"blockages=[{lanes: [2], from: 300, to: 600}]"};
-    open_scene(&f, open_yaml, sets, 1, 1000, 700);
-    cr_assert_eq(ls_scene_run_to(&f.v.scene, 30), LS_OK);
-    ls_viewer_draw(&f.v);
+    drawn_at(&f, open_yaml, sets, 1, 30);
     ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
     int y = (int)(L.road_y + 1.5f * L.lane_px);
     int closed = 0, hatch = 0;
@@ -509,9 +511,7 @@ Test(view_input, click_follows_a_vehicle_and_the_road_unfollows)
 {
     fixture f;
     const char *sets[] = {"road.length=3000"};
-    open_scene(&f, open_yaml, sets, 1, 1000, 700);
-    cr_assert_eq(ls_scene_run_to(&f.v.scene, 60), LS_OK);
-    ls_viewer_draw(&f.v);
+    drawn_at(&f, open_yaml, sets, 1, 60);
     spot s[8];
     cr_assert_gt(vehicle_spots(&f, 0, s, 8), 0);
     push_button(SDL_MOUSEBUTTONDOWN, s[0].x, s[0].y);
@@ -553,9 +553,7 @@ Test(view_input, click_follows_a_vehicle_on_a_ramp)
         "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 300, flow: 1800}]\n"
         "simulation: {duration: 1000, seed: 3}\n";
     fixture f;
-    open_scene(&f, yaml, NULL, 0, 1000, 700);
-    cr_assert_eq(ls_scene_run_to(&f.v.scene, 40), LS_OK);
-    ls_viewer_draw(&f.v);
+    drawn_at(&f, yaml, NULL, 0, 40);
     ls_layout L = ls_layout_compute(&f.v.view, &f.v.scene.geom);
     ls_lane_state ls = ls_world_lane(f.world, 2);
     int i = ls.count - 1;
