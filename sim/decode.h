@@ -44,6 +44,8 @@ void ls_decoder_sort(ls_decoder *d);
 
 /* Cross-field rules (scenario_check.c), run after every section is decoded. */
 void ls_check_scenario(ls_decoder *d);
+/* The strategies and probe departures (strategy_check.c), called by ls_check_scenario. */
+void ls_check_strategies(ls_decoder *d);
 
 /* A number for messages: shortest exact text ("104.60736", "1e+09"). */
 const char *ls_num(double v, char *buf, size_t size);

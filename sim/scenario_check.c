@@ -415,4 +415,5 @@ void ls_check_scenario(ls_decoder *d)
     check_lane_ends(d, "lane_adds", d->s->lane_adds, d->s->lane_add_count);
     check_field(d);
     check_simulation(d);
+    ls_check_strategies(d);
 }

@@ -10,6 +10,7 @@
 _Static_assert(sizeof(ls_rule) == sizeof(int), "ls_rule is stored as int");
 _Static_assert(sizeof(ls_arrivals) == sizeof(int), "ls_arrivals is stored as int");
 _Static_assert(sizeof(ls_ramp_kind) == sizeof(int), "ls_ramp_kind is stored as int");
+_Static_assert(sizeof(ls_policy) == sizeof(int), "ls_policy is stored as int");
 
 #define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
 #define OPEN_MIN  LS_F_MIN_OPEN
@@ -25,6 +26,7 @@ _Static_assert(sizeof(ls_ramp_kind) == sizeof(int), "ls_ramp_kind is stored as i
 static const char *const RULES[] = {"nasch", "vdr", "newell", NULL};
 static const char *const ARRIVALS[] = {"poisson", "regular", NULL};
 static const char *const RAMP_KINDS[] = {"on", "off", NULL};
+static const char *const POLICIES[] = {"keep", "fastest", "normal", NULL};
 
 static const ls_field MODEL[] = {
     NUMBER("cell_length", LS_UNIT_LENGTH, OPEN_MIN, 0.1, 100, 1.5, ls_model_def, cell_length_m,
@@ -293,6 +295,99 @@ static const ls_field LANE_END[] = {
            "where the lane ends (lane_drops) or begins (lane_adds)"),
 };
 
+/* A ramp named by a strategy: "" = none; checked against ramps[] by strategy_check.c. */
+#define RAMP_NAME(key, type, member, doc_)                                                         \
+    {                                                                                              \
+        .name = key, .kind = LS_FIELD_STRING, .def_text = "", .offset = offsetof(type, member),    \
+        .aux = LS_NAME_MAX, .doc = doc_                                                            \
+    }
+
+static const ls_field THEN[] = {
+    NUMBER("after", LS_UNIT_LENGTH, 0, 0, INFINITY, 0, ls_then_def, after_m,
+           "position from which the probe works toward move_to"),
+    {.name = "move_to",
+     .kind = LS_FIELD_INT,
+     .min = 0,
+     .max = LS_MAX_LANES,
+     .def = 0,
+     .offset = offsetof(ls_then_def, move_to),
+     .doc = "the lane it moves to, then keeps (required with `then`; 0: no `then`)"},
+};
+static const ls_schema THEN_SCHEMA = {NULL, THEN, COUNT(THEN), 0};
+
+static const ls_field SIGNAL[] = {
+    NUMBER("cycle", LS_UNIT_TIME, 0, 0, 3600, 0, ls_signal_def, cycle_s,
+           "length of the signal's cycle; 0: no signal"),
+    NUMBER("green", LS_UNIT_TIME, 0, 0, 3600, 0, ls_signal_def, green_s,
+           "green time at the start of each cycle, above 0 and at most the cycle"),
+};
+static const ls_schema SIGNAL_SCHEMA = {NULL, SIGNAL, COUNT(SIGNAL), 0};
+
+static const ls_field REENTER[] = {
+    RAMP_NAME("exit", ls_reenter_def, exit,
+              "the off-ramp the probe leaves by (required with exit_reenter)"),
+    RAMP_NAME("enter", ls_reenter_def, enter,
+              "the on-ramp it joins again, downstream of the exit (required with exit_reenter)"),
+    NUMBER("delay", LS_UNIT_TIME, 0, 0, 3600, 60, ls_reenter_def, delay_s,
+           "time on the connector from the exit to the signal"),
+    {.name = "signal",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_reenter_def, signal),
+     .sub = &SIGNAL_SCHEMA,
+     .doc = "the signal at the connector's end: {cycle, green}; none by default"},
+};
+static const ls_schema REENTER_SCHEMA = {NULL, REENTER, COUNT(REENTER), 0};
+
+static const ls_field STRATEGY[] = {
+    {.name = "name",
+     .kind = LS_FIELD_STRING,
+     .flags = LS_F_REQUIRED | LS_F_UNIQUE | LS_F_NONEMPTY,
+     .def_text = "",
+     .offset = offsetof(ls_strategy_def, name),
+     .aux = LS_NAME_MAX,
+     .doc = "name of the strategy, unique"},
+    {.name = "enter_lane",
+     .kind = LS_FIELD_INT,
+     .min = 0,
+     .max = LS_MAX_LANES,
+     .def = 0,
+     .offset = offsetof(ls_strategy_def, enter_lane),
+     .doc = "the mainline lane the probe enters (or enter_ramp)"},
+    RAMP_NAME("enter_ramp", ls_strategy_def, enter_ramp,
+              "the on-ramp the probe enters by (or enter_lane)"),
+    RAMP_NAME("exit", ls_strategy_def, exit,
+              "the off-ramp where the trip ends; default: the end of the road"),
+    {.name = "policy",
+     .kind = LS_FIELD_ENUM,
+     .names = POLICIES,
+     .def = LS_POLICY_KEEP,
+     .offset = offsetof(ls_strategy_def, policy),
+     .doc = "keep | fastest | normal"},
+    {.name = "then",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_strategy_def, then),
+     .sub = &THEN_SCHEMA,
+     .doc = "{after, move_to}: from `after` on, move to that lane, then keep it"},
+    {.name = "exit_reenter",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_strategy_def, reenter),
+     .sub = &REENTER_SCHEMA,
+     .doc = "{exit, enter, delay, signal}: leave and join the road again"},
+    NUMBER("patience", LS_UNIT_NONE, 0, 0.1, 10, 1, ls_strategy_def, patience,
+           "factor on the critical gap: 0.5 accepts gaps half as long"),
+    FLAG("speed_trick", 0, ls_strategy_def, speed_trick,
+         "opens a gap ahead to gain speed before merging"),
+};
+
+static const ls_field PROBES[] = {
+    NUMBER("from", LS_UNIT_TIME, 0, -1, 1e9, -1, ls_probes_def, from_s,
+           "first departure; -1: the end of the warm-up"),
+    NUMBER("to", LS_UNIT_TIME, 0, -1, 1e9, -1, ls_probes_def, to_s,
+           "last departure; -1: the duration less three free-flow trips along the road"),
+    NUMBER("every", LS_UNIT_TIME, OPEN_MIN, 0, 1e9, 60, ls_probes_def, every_s,
+           "time between departures, at least model.dt"),
+};
+
 static const ls_field FIELD[] = {
     NUMBER("segment", LS_UNIT_LENGTH, 0, 10, 10000, 100, ls_field_def, segment_m,
            "length of the space-time grid's segments"),
@@ -337,6 +432,9 @@ static const ls_schema SPEED_ZONE_SCHEMA = {"speed limits", SPEED_ZONE, COUNT(SP
 static const ls_schema LANE_END_SCHEMA = {"lane ends", LANE_END, COUNT(LANE_END),
                                           sizeof(ls_lane_end_def)};
 static const ls_schema FIELD_SCHEMA = {NULL, FIELD, COUNT(FIELD), 0};
+static const ls_schema STRATEGY_SCHEMA = {"strategies", STRATEGY, COUNT(STRATEGY),
+                                          sizeof(ls_strategy_def)};
+static const ls_schema PROBES_SCHEMA = {NULL, PROBES, COUNT(PROBES), 0};
 
 static const ls_field ROOT[] = {
     {.name = "name",
@@ -449,6 +547,20 @@ static const ls_field ROOT[] = {
      .offset = offsetof(ls_scenario, field),
      .sub = &FIELD_SCHEMA,
      .doc = "the space-time speed field and queue lengths"},
+    {.name = "strategies",
+     .kind = LS_FIELD_LIST,
+     .min = 0,
+     .max = LS_MAX_STRATEGIES,
+     .def = 0,
+     .offset = offsetof(ls_scenario, strategies),
+     .aux = offsetof(ls_scenario, strategy_count),
+     .sub = &STRATEGY_SCHEMA,
+     .doc = "commute strategies for `lanesim compare`, followed by probe vehicles"},
+    {.name = "probes",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_scenario, probes),
+     .sub = &PROBES_SCHEMA,
+     .doc = "when probes depart: one per strategy every `every` from `from` to `to`"},
     {.name = "simulation",
      .kind = LS_FIELD_SECTION,
      .offset = offsetof(ls_scenario, simulation),

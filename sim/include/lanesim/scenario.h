@@ -23,6 +23,7 @@ extern "C" {
 #define LS_MAX_SPEED_ZONES   32
 #define LS_MAX_LANE_ENDS     16
 #define LS_NAME_MAX          64
+#define LS_MAX_STRATEGIES    16
 
 typedef enum ls_rule {
     LS_RULE_NASCH = 0, /* Nagel-Schreckenberg: accelerate, keep gap, random slowdown, move */
@@ -178,6 +179,55 @@ typedef struct ls_field_def {
     double queue_speed_kmh; /* km/h: a segment slower than this is queued, default 40, (0, 400] */
 } ls_field_def;
 
+/* Commute strategies for `lanesim compare` (docs/scenarios.md, "strategies"). A probe vehicle is
+ * an ordinary car of the first vehicle type whose lane choice follows its strategy. */
+typedef enum ls_policy {
+    LS_POLICY_KEEP = 0, /* stay in the lane unless forced (closure, lane drop, on-ramp, exit) */
+    LS_POLICY_FASTEST,  /* take a lane beside that is faster whenever the gap rule allows */
+    LS_POLICY_NORMAL,   /* drive like the background drivers */
+} ls_policy;
+
+/* then: from `after_m` on, work toward lane `move_to` with growing urgency, then keep it. */
+typedef struct ls_then_def {
+    double after_m; /* m from the start of the road, default 0 */
+    int move_to;    /* lane 1 .. road.lanes; 0 (the default) = no `then` */
+} ls_then_def;
+
+/* The signal at the end of a connector: green for the first `green_s` of every cycle, counted
+ * from t = 0. */
+typedef struct ls_signal_def {
+    double cycle_s; /* s, 0 (the default) = no signal */
+    double green_s; /* s, (0, cycle] */
+} ls_signal_def;
+
+/* exit_reenter: leave at an off-ramp, spend the connector's time, wait for its signal, join a
+ * later on-ramp's queue (the shuttle-bus trick of Traffic IV). */
+typedef struct ls_reenter_def {
+    char exit[LS_NAME_MAX];  /* the off-ramp left by; "" (the default) = no exit_reenter */
+    char enter[LS_NAME_MAX]; /* the on-ramp joined again, downstream of the exit */
+    double delay_s;          /* connector time from the exit to the signal, s, default 60 */
+    ls_signal_def signal;
+} ls_reenter_def;
+
+typedef struct ls_strategy_def {
+    char name[LS_NAME_MAX];       /* unique, non-empty */
+    int enter_lane;               /* 1 .. road.lanes; 0 with enter_ramp */
+    char enter_ramp[LS_NAME_MAX]; /* an on-ramp's name, or "" with enter_lane */
+    char exit[LS_NAME_MAX];       /* an off-ramp's name where the trip ends, "" = the road's end */
+    ls_policy policy;             /* default LS_POLICY_KEEP */
+    ls_then_def then;
+    ls_reenter_def reenter; /* the `exit_reenter` key */
+    double patience;        /* factor on the critical gap Ta + Tb, default 1, [0.1, 10] */
+    bool speed_trick;       /* opens a gap to gain speed before merging, default false */
+} ls_strategy_def;
+
+/* When probes depart: one per strategy at from, from + every, ... up to `to`. */
+typedef struct ls_probes_def {
+    double from_s;  /* s, -1 (default): the end of the warm-up */
+    double to_s;    /* s, -1 (default): the duration less three free-flow trips of the road */
+    double every_s; /* s between departures, default 60, [dt, 1e9] */
+} ls_probes_def;
+
 typedef struct ls_simulation_def {
     double duration_s; /* s simulated, default 3600, (0 .. 1e9] */
     double warmup_s;   /* s excluded from statistics, default 0, [0, duration) */
@@ -210,6 +260,9 @@ typedef struct ls_scenario {
     int lane_add_count;
     ls_lane_end_def lane_adds[LS_MAX_LANE_ENDS];
     ls_field_def field;
+    int strategy_count;
+    ls_strategy_def strategies[LS_MAX_STRATEGIES];
+    ls_probes_def probes;
     ls_simulation_def simulation;
 } ls_scenario;
 
