@@ -34,6 +34,7 @@ static ls_status fleet_grow(ls_fleet *f)
         !grow((void **)&f->want_lane, sizeof *f->want_lane, old, cap) ||
         !grow((void **)&f->trickster, sizeof *f->trickster, old, cap) ||
         !grow((void **)&f->hold, sizeof *f->hold, old, cap) ||
+        !grow((void **)&f->probe, sizeof *f->probe, old, cap) ||
         !grow((void **)&f->avoid, sizeof *f->avoid, old, cap) ||
         !grow((void **)&f->origin, sizeof *f->origin, old, cap) ||
         !grow((void **)&f->yield, sizeof *f->yield, old, cap) ||
@@ -85,6 +86,7 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32
     f->ghost_lane[h] = -1;
     f->want_lane[h] = -1;
     f->hold[h] = 0;
+    f->probe[h] = -1;
     /* Drawn only when some on-ramp has merge avoidance, so other scenarios keep their random
      * sequence. */
     f->avoid[h] = w->avoid_zone_count ? (uint8_t)gsl_rng_uniform_int(w->rng, 256) : 255;
@@ -119,6 +121,7 @@ void ls_fleet_free(ls_fleet *f)
     ls_free(f->want_lane);
     ls_free(f->trickster);
     ls_free(f->hold);
+    ls_free(f->probe);
     ls_free(f->avoid);
     ls_free(f->origin);
     ls_free(f->yield);

@@ -40,7 +40,8 @@ static double yielding_arrival(int32_t d, int32_t v0, double b)
 }
 
 void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length, int32_t speed,
-                    double urgency, int watching, const ls_neighbours *n, ls_lc_times *out)
+                    double urgency, int watching, double patience, const ls_neighbours *n,
+                    ls_lc_times *out)
 {
     const ls_lane_change_def *lc = &w->sc.lane_change;
     double to_mps = w->cell_m / w->dt_s;
@@ -65,6 +66,7 @@ void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length
         if (passed <= n->v_ahead) out->tc += (double)passed / n->v_ahead * w->dt_s;
     }
     int32_t need_ahead = speed > n->v_ahead ? speed - n->v_ahead : 0;
-    out->accept = n->gap_ahead >= need_ahead && n->gap_back >= 0 && out->ta + out->tb < out->tc &&
+    out->accept = n->gap_ahead >= need_ahead && n->gap_back >= 0 &&
+                  patience * (out->ta + out->tb) < out->tc &&
                   !ls_blockage_covers(w, target, front - length + 1, front);
 }

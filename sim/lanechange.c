@@ -132,7 +132,8 @@ static int32_t exit_reach(const ls_world *w, const lc_vehicle *v)
     return w->fleet.exit_look[v->handle] * (lanes_to_cross > 1 ? lanes_to_cross : 1);
 }
 
-static lc_need need_of(const ls_world *w, const lc_vehicle *v)
+/* The needs no driver can forgo: the end of its acceleration lane, a closure ahead, its exit. */
+static lc_need forced_need(const ls_world *w, const lc_vehicle *v)
 {
     lc_need n = {0.0, 3u, 1};
     const ls_lane *ln = &w->lane[v->lane];
@@ -155,8 +156,15 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
             n.urgency = fmax(1e-3, 1.0 - (double)to_exit / (double)look);
             n.sides = 2u;
         }
-        return n;
     }
+    return n;
+}
+
+/* The forced needs, then merge avoidance for a driver without one. */
+static lc_need need_of(const ls_world *w, const lc_vehicle *v)
+{
+    lc_need n = forced_need(w, v);
+    if (n.urgency > 0 || (w->fleet.dest[v->handle] >= 0 && v->lane < w->lanes - 1)) return n;
     /* Merge avoidance: out of the rightmost lane before an on-ramp's merge, more urgently
      * nearer the gore, but below the urgency at which drivers ask followers to yield: these
      * drivers could stay. */
@@ -393,7 +401,8 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
         !(f->trickster[v->handle] && f->hold[v->handle] == 0))
         return LS_OK;
     ls_lc_times t;
-    ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, &o.n, &t);
+    double patience = f->probe[v->handle] >= 0 ? ls_probe_rules_of(w, v->handle)->patience : 1.0;
+    ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, patience, &o.n, &t);
     if (!t.accept) {
         /* Cooperation: a driver who must get in soon (urgency >= 0.5: the second half of an
          * acceleration lane or of the approach to a closure or an exit) and has room beside it
@@ -449,9 +458,58 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
     return LS_OK;
 }
 
+/* The lane beside with the larger gain of at least one cell/step, for a driver who takes any
+ * faster lane (a probe of policy `fastest`): both mirrors every step, no coin. */
+static int choose_faster(ls_world *w, const lc_vehicle *v, lc_option *best)
+{
+    lc_option o;
+    int pick = -1;
+    for (int side = -1; side <= 1; side += 2) {
+        int m = usable(w, v, side);
+        if (m < 0 || (side < 0 && heading_for_exit(w, v))) continue;
+        consider(w, v, m, side, &o);
+        if (o.gain >= 1 && (pick < 0 || o.gain > best->gain)) {
+            *best = o;
+            pick = m;
+        }
+    }
+    return pick;
+}
+
+/* A probe's strategy (probes.h): what forces every driver first; then, past `then.after`, the
+ * way to its `move_to` lane with an urgency growing to 1 over lane_change.lookahead, and once
+ * there it keeps that lane; otherwise its policy: keep (no discretionary change), fastest
+ * (any faster lane beside), or normal (the background drivers' rule). */
+static ls_status decide_probe(ls_world *w, lc_vehicle *v, const ls_probe_rules *r, int *normal)
+{
+    lc_need need = forced_need(w, v);
+    int then_active = r->then_lane >= 0 && v->front >= r->then_after && v->lane < w->lanes;
+    if (need.urgency == 0 && then_active && v->lane != r->then_lane) {
+        double past = (double)(v->front - r->then_after) / (double)w->lc_lookahead;
+        need.urgency = fmax(1e-3, fmin(1.0, past));
+        need.sides = r->then_lane < v->lane ? 1u : 2u;
+    }
+    lc_option o;
+    int target = -1;
+    if (need.urgency > 0)
+        target = choose(w, v, need, &o);
+    else if (!then_active && r->policy == LS_POLICY_FASTEST)
+        target = choose_faster(w, v, &o);
+    else if (!then_active && r->policy == LS_POLICY_NORMAL) {
+        *normal = 1;
+        return LS_OK;
+    }
+    return settle(w, v, need.urgency, 1, target, &o);
+}
+
 /* The general case: whatever the obligation (on-ramp, closure, exit) or none. */
 static ls_status decide(ls_world *w, lc_vehicle *v)
 {
+    if (w->fleet.probe[v->handle] >= 0) {
+        int normal = 0;
+        ls_status st = decide_probe(w, v, ls_probe_rules_of(w, v->handle), &normal);
+        if (st != LS_OK || !normal) return st;
+    }
     lc_need need = need_of(w, v);
     if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr)) {
         w->fleet.want_lane[v->handle] = -1;
@@ -587,6 +645,7 @@ static ls_status decide_lane(ls_world *w, int l)
     const uint32_t *handle = ln->handle;
     uint16_t *vcap = ln->vcap;
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
+    const int32_t *probe = f->probe;
     int8_t *want = f->want_lane;
     const uint64_t p_thr = w->lc_p_thr;
     ls_fastrng rng = w->fast;
@@ -604,7 +663,7 @@ static ls_status decide_lane(ls_world *w, int l)
         uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
-        if (dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
+        if (dest[h] >= 0 || probe[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }

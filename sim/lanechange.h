@@ -31,9 +31,12 @@ typedef struct ls_lc_times {
 
 /* Evaluates Ta + Tb < Tc (and a safe gap ahead) for a vehicle with front `front`, length and
  * speed in cells, moving into `target`, with urgency in [0, 1] (1: Tb x forced_factor) and
- * `watching` set when the driver was already waiting for this lane in the previous step. */
+ * `watching` set when the driver was already waiting for this lane in the previous step.
+ * `patience` scales the critical gap: patience (Ta + Tb) < Tc (1 for background drivers; a
+ * probe's strategy sets its own). */
 void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length, int32_t speed,
-                    double urgency, int watching, const ls_neighbours *n, ls_lc_times *out);
+                    double urgency, int watching, double patience, const ls_neighbours *n,
+                    ls_lc_times *out);
 
 /* Ta for a speed in m/s (used by tests to compute the expected acceptance independently). */
 double ls_lc_crossing_time(const ls_world *w, double v_mps);

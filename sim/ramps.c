@@ -59,6 +59,7 @@ ls_status ls_trip_record(ls_world *w, uint32_t h, int lane)
     t->entry_s = (double)(f->entry_step[h] + 1) * w->dt_s;
     t->exit_s = (double)(w->step + 1) * w->dt_s;
     t->lane_changes = f->lane_changes[h];
+    if (f->probe[h] >= 0) ls_probes_trip_end(w, h, t->exit_s);
     if (w->step >= w->warmup_steps) {
         double tt = t->exit_s - t->entry_s;
         w->trips_measured++;

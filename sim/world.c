@@ -184,6 +184,7 @@ void ls_world_destroy(ls_world *w)
     ls_free(w->field_step);
     ls_free(w->field_records);
     ls_free(w->queue_records);
+    ls_probes_free(&w->probes);
     ls_free(w);
 }
 
@@ -192,6 +193,7 @@ void ls_world_destroy(ls_world *w)
 static ls_status before_move(ls_world *w)
 {
     ls_status st = ls_demand_arrivals(w);
+    if (st == LS_OK && w->probes.on) st = ls_probes_depart(w);
     if (st == LS_OK && w->block_count) st = ls_blockages_update(w);
     if (st != LS_OK) return st;
     if (w->sc.friction.enabled) ls_friction_tables(w);
@@ -238,6 +240,7 @@ ls_status ls_world_step(ls_world *w)
     if (st == LS_OK && w->has_exits) st = ls_ramps_exits(w);
     for (int l = 0; l < w->all_lanes && st == LS_OK; l++) st = ls_motion_boundary(w, l);
     if (st == LS_OK && w->crossing_count) ls_crossings_after_boundary(w);
+    if (st == LS_OK && w->probes.on) ls_probes_observe(w);
     if (st == LS_OK && w->loop_count) st = ls_detectors_close_periods(w);
     if (st == LS_OK && w->field_on) {
         ls_field_observe(w);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "lanesim/world.h"
+#include "probes.h"
 #include "rng.h"
 
 /* One lane's vehicles, ascending by front cell, live in [lo, hi) of arrays of `cap` slots: a
@@ -66,6 +67,7 @@ typedef struct ls_fleet {
     uint8_t *avoid;     /* merge avoidance propensity u in 0..255: the driver avoids an
                            on-ramp's merge when u < 256 avoid_share (drawn when any ramp has one) */
     int16_t *hold;      /* steps left of holding back to open a gap (speed trick) */
+    int32_t *probe;     /* index of its probe (probes.h), -1 for a background vehicle */
     int8_t *yield;      /* steps left of braking for a merging driver (cooperation) */
     uint32_t *free_list;
     uint32_t free_count;
@@ -236,6 +238,8 @@ struct ls_world {
     size_t queue_record_count, queue_record_cap;
     int bottleneck_count;
     ls_bottleneck bottlenecks[LS_MAX_BLOCKS + LS_MAX_SPEED_ZONES];
+
+    ls_probes_state probes; /* probe vehicles of commute strategies (probes.c) */
 };
 
 /* Handle bits of entries that are not vehicles of their own (world.h documents them). */

@@ -60,7 +60,7 @@ Test(lanechange, single_look_acceptance_is_exp_minus_qT, .timeout = 600)
                 ls_neighbours n;
                 ls_lc_times lt;
                 ls_lc_neighbours(w, 0, front, 3, &n);
-                ls_lc_evaluate(w, 0, front, 3, 5, 0.0, 0, &n, &lt);
+                ls_lc_evaluate(w, 0, front, 3, 5, 0.0, 0, 1.0, &n, &lt);
                 looks++;
                 accepted += lt.accept;
             }
@@ -118,8 +118,8 @@ static double mean_wait(ls_world *w, double *samples_out, long max_samples, unsi
             ls_neighbours n;
             ls_lc_times lt[2];
             ls_lc_neighbours(w, 0, front, 3, &n);
-            ls_lc_evaluate(w, 0, front, 3, 0, 1.0, 0, &n, &lt[0]); /* just arrived */
-            ls_lc_evaluate(w, 0, front, 3, 0, 1.0, 1, &n, &lt[1]); /* was watching */
+            ls_lc_evaluate(w, 0, front, 3, 0, 1.0, 0, 1.0, &n, &lt[0]); /* just arrived */
+            ls_lc_evaluate(w, 0, front, 3, 0, 1.0, 1, 1.0, &n, &lt[1]); /* was watching */
             int kept = 0;
             for (int i = 0; i < m->count; i++) {
                 int arrived_now = m->waiting[i] == t;

@@ -228,6 +228,48 @@ const ls_field_record *ls_world_field_records(const ls_world *w, size_t *count);
 const ls_queue_record *ls_world_queue_records(const ls_world *w, size_t *count);
 void ls_world_clear_field_records(ls_world *w);
 
+/* Probe vehicles for comparing commute strategies (`lanesim compare`, docs/model.md "Probes").
+ * Off until enabled; then, at every departure time of the scenario's `probes` window, one probe
+ * of each chosen strategy joins the traffic (all in the same world, so that each departure's
+ * probes meet the same background traffic: a paired comparison). The order in which a
+ * departure's probes join their queues rotates by one strategy per departure, so that no
+ * strategy always goes first. */
+typedef enum ls_probe_status {
+    LS_PROBE_UNFINISHED = 0, /* still travelling (or not departed) when the run ended */
+    LS_PROBE_FINISHED,       /* reached the end of its trip */
+    LS_PROBE_MISSED_EXIT,    /* passed its exit in a wrong lane and drove on to the road's end */
+} ls_probe_status;
+
+typedef struct ls_probe_result {
+    int strategy;         /* index into the scenario's strategies */
+    int departure;        /* k: departed at probes.from + k x probes.every */
+    double departure_s;   /* s: joined its entry queue */
+    ls_probe_status status;
+    double travel_time_s; /* s from departure to the end of its trip, waits included (finished) */
+    int lane_changes;     /* on the road, both legs of an exit_reenter trip */
+    uint64_t id;          /* the vehicle's id (of its first leg) */
+    /* Traffic I, over the steps it spent in a mainline lane: */
+    uint32_t passed_by;   /* vehicles in any lane that went from behind (or level) to ahead */
+    uint32_t passed;      /* vehicles it went from behind (or level) to ahead of */
+    double observed_s;    /* s observed */
+    double slower_s;      /* s during which a lane beside ran at least lane_change.min_gain faster
+                             than its own near it (200 m around it) */
+    bool lane_fastest;    /* its own lane's speed near it, summed over the trip, was at least
+                             that of every other lane */
+} ls_probe_result;
+
+/* Enables probes of the strategies `strategies[0..count)` (indices into the scenario's, in that
+ * order; count >= 1, each at most once), before the first step. LS_ERR_INPUT for a bad index or
+ * when already stepped; LS_ERR_NOMEM. */
+ls_status ls_world_enable_probes(ls_world *w, const int *strategies, int count);
+
+/* One result per probe, in order of departure and then of `strategies`, whether finished or not
+ * (departures still to come are not listed). Valid until the next step. */
+const ls_probe_result *ls_world_probe_results(const ls_world *w, size_t *count);
+
+/* The strategy a vehicle follows (index into the scenario's strategies), or -1. */
+int ls_world_vehicle_strategy(const ls_world *w, uint32_t handle);
+
 /* Checks every invariant (order and no overlap within each lane, speeds within limits, positions
  * on the road, vehicle accounting). LS_OK, or LS_ERR_INTERNAL with a description in msg. */
 ls_status ls_world_check(const ls_world *w, char *msg, size_t msg_size);
