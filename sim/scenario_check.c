@@ -313,6 +313,25 @@ static void check_ramp_mix(ls_decoder *d, const ls_node *list, int i)
     }
 }
 
+/* The acceleration lane of an on-ramp must end on the road; its start was checked first. */
+static void check_ramp_end(ls_decoder *d, const ls_node *list, int i)
+{
+    const ls_ramp_def *r = &d->s->ramps[i];
+    double road = d->s->road.length_m, end = r->at_m + r->length_m;
+    if (!clean(d, "road.length", NULL) || r->at_m >= road || end <= road) return;
+    char path[80], got[160];
+    const ls_node *n = item_key(list, i, "length");
+    snprintf(path, sizeof path, "ramps[%d].length", i);
+    if (n)
+        ls_node_describe(n, got, sizeof got);
+    else
+        snprintf(got, sizeof got, "%.10g m (the default)", r->length_m);
+    ls_decoder_report(d, first_of(n, ls_node_item(list, (size_t)i)), path,
+                      "the acceleration lane ends at %.10g m, past the road's end at %.10g m; "
+                      "expected a length up to %.10g m, got %s",
+                      end, road, road - r->at_m, got);
+}
+
 static void check_ramps(ls_decoder *d)
 {
     const ls_node *list = section(d, "ramps");
@@ -328,7 +347,7 @@ static void check_ramps(ls_decoder *d)
         }
         check_on_road(d, list, i, "at", "ramps", r->at_m, 0);
         if (r->kind == LS_RAMP_ON) {
-            check_on_road(d, list, i, "length", "ramps", r->at_m + r->length_m, 1);
+            check_ramp_end(d, list, i);
             check_ramp_mix(d, list, i);
         }
     }

@@ -131,6 +131,17 @@ static const bad_case BAD[] = {
      "missing_detector_at.yaml:2:5: detectors[0]: missing required key \"at\""},
     {"lanes_not_list.yaml", "lanes_not_list.yaml:2:26: vehicles[0].lanes: expected a sequence "
                             "of lane numbers such as [3, 4], got 3"},
+    /* 2900 m + 250 m = 3150 m: the length is at fault, and at most 3000 - 2900 = 100 m fits */
+    {"ramp_past_road_end.yaml",
+     "ramp_past_road_end.yaml:4:43: ramps[1].length: the acceleration lane ends at 3150 m, past "
+     "the road's end at 3000 m; expected a length up to 100 m, got 250"},
+    {"ramp_default_length_past_end.yaml",
+     "ramp_default_length_past_end.yaml:3:5: ramps[0].length: the acceleration lane ends at "
+     "3150 m, past the road's end at 3000 m; expected a length up to 100 m, got 250 m (the "
+     "default)"},
+    /* only the start is wrong: its end (4250 m) is not a second problem */
+    {"ramp_at_beyond_road.yaml", "ramp_at_beyond_road.yaml:3:29: ramps[0].at: expected a length "
+                                 "from 0 to below 3000 m (the road length), got 4000"},
     {"null_value.yaml", "null_value.yaml:2:6: model.dt: expected a time such as 600, \"600 s\" "
                         "or \"10 min\", got an empty value"},
 };
