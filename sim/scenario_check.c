@@ -366,6 +366,8 @@ static void check_speed_zones(ls_decoder *d)
             snprintf(path, sizeof path, "speed_limits[%d].to", i);
             expect(d, item_key(list, i, "to"), NULL, path, z->to_m, "a length above %s m (from)",
                    ls_num(z->from_m, a, 32));
+        } else if (z->from_m < d->s->road.length_m) { /* else `from` was the mistake */
+            check_on_road(d, list, i, "to", "speed_limits", z->to_m, 1);
         }
     }
 }

@@ -142,6 +142,9 @@ static const bad_case BAD[] = {
     /* only the start is wrong: its end (4250 m) is not a second problem */
     {"ramp_at_beyond_road.yaml", "ramp_at_beyond_road.yaml:3:29: ramps[0].at: expected a length "
                                  "from 0 to below 3000 m (the road length), got 4000"},
+    {"speed_limit_beyond_road.yaml",
+     "speed_limit_beyond_road.yaml:3:22: speed_limits[0].to: expected a length up to 5000 m (the "
+     "road length), got 9000"},
     {"null_value.yaml", "null_value.yaml:2:6: model.dt: expected a time such as 600, \"600 s\" "
                         "or \"10 min\", got an empty value"},
 };
