@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "lanesim/world.h"
 
 #define SUM_TOLERANCE 1e-6
 
@@ -85,6 +86,59 @@ static void check_road_length(ls_decoder *d)
     if (s->road.length_m < longest)
         expect(d, n, section(d, "vehicles"), "road.length", s->road.length_m,
                "a length of at least %s m (the longest vehicle)", ls_num(longest, a, 32));
+}
+
+/* ---- the grid: what building the world would refuse, found here where positions are known ---- */
+
+static double road_cells(const ls_scenario *s)
+{
+    return floor(s->road.length_m / s->model.cell_length_m + 0.5 + 1e-9); /* as world.c */
+}
+
+static void check_total_cells(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, "model.cell_length", "road.length") || !clean(d, "road.lanes", NULL)) return;
+    double cells = road_cells(s);
+    if (cells * s->road.lanes <= (double)LS_MAX_TOTAL_CELLS) return;
+    const ls_node *n = first_of(key(d, "road", "length"), key(d, "model", "cell_length"));
+    ls_decoder_report(d, first_of(n, d->src->root), "road.length",
+                      "expected at most %ld cells in all (road.lanes x road.length / "
+                      "model.cell_length), got %d lane%s of %.0f cells",
+                      LS_MAX_TOTAL_CELLS, s->road.lanes, s->road.lanes > 1 ? "s" : "", cells);
+}
+
+/* A speed becomes whole cells per step, rounded: below half a cell per step it would be 0. */
+static void check_speed_cells(ls_decoder *d, const ls_node *n, const ls_node *fallback,
+                              const char *path, double kmh)
+{
+    const ls_model_def *m = &d->s->model;
+    if (!clean(d, "model.dt", "model.cell_length") || !clean(d, path, NULL)) return;
+    if (ls_round_cells(ls_kmh_to_mps(kmh) * m->dt_s / m->cell_length_m) >= 1) return;
+    char a[32];
+    expect(d, n, fallback, path, kmh,
+           "a speed of at least %s km/h (half a cell per step: slower rounds to 0 cells per "
+           "step)",
+           ls_num(m->cell_length_m / 2 / m->dt_s * 3.6, a, 32));
+}
+
+static void check_speeds(ls_decoder *d)
+{
+    const ls_node *types = section(d, "vehicles"), *zones = section(d, "speed_limits");
+    const ls_node *model = section(d, "model");
+    char path[64];
+    check_speed_cells(d, key(d, "road", "speed_limit"), model, "road.speed_limit",
+                      d->s->road.speed_limit_kmh);
+    for (int i = 0; i < d->s->vehicle_type_count; i++) {
+        snprintf(path, sizeof path, "vehicles[%d].max_speed", i);
+        check_speed_cells(d, item_key(types, i, "max_speed"), ls_node_item(types, (size_t)i), path,
+                          d->s->vehicle_types[i].max_speed_kmh);
+    }
+    for (int i = 0; i < d->s->speed_zone_count; i++) {
+        snprintf(path, sizeof path, "speed_limits[%d].limit", i);
+        check_speed_cells(d, item_key(zones, i, "limit"), ls_node_item(zones, (size_t)i), path,
+                          d->s->speed_zones[i].limit_kmh);
+    }
 }
 
 static void check_vehicle_cells(ls_decoder *d)
@@ -215,6 +269,20 @@ static void check_density(ls_decoder *d)
            s->initial.per_km ? "veh/km" : "veh/cell");
 }
 
+static void check_initial_count(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, "model.cell_length", "road") || !clean(d, "initial", NULL)) return;
+    double per_cell =
+        s->initial.per_km ? s->initial.density * s->model.cell_length_m / 1000 : s->initial.density;
+    double n = per_cell * road_cells(s) * s->road.lanes; /* as world.c */
+    if (n <= (double)LS_MAX_VEHICLES) return;
+    ls_decoder_report(d, key(d, "initial", "density"), "initial.density",
+                      "expected a density that places at most %ld vehicles, got one that places "
+                      "%.0f",
+                      LS_MAX_VEHICLES, n);
+}
+
 static void check_detectors(ls_decoder *d)
 {
     const ls_scenario *s = d->s;
@@ -260,6 +328,12 @@ static void check_blockage(ls_decoder *d, const ls_node *list, int i)
         expect(d, item_key(list, i, "to"), item, path, b->to_m,
                "a length above %s m (from) and up to %s m (the road length)",
                ls_num(b->from_m, a, 32), ls_num(d->s->road.length_m, c, 32));
+    } else if (clean(d, "model.cell_length", NULL) &&
+               (b->to_m - b->from_m) / d->s->model.cell_length_m > LS_MAX_CELL_SPEED) {
+        snprintf(path, sizeof path, "blockages[%d].to", i);
+        expect(d, item_key(list, i, "to"), item, path, b->to_m,
+               "a length up to %.10g m (from + %d cells, the longest closed stretch)",
+               b->from_m + LS_MAX_CELL_SPEED * d->s->model.cell_length_m, LS_MAX_CELL_SPEED);
     }
     if (b->end_s <= b->start_s) {
         snprintf(path, sizeof path, "blockages[%d].end", i);
@@ -421,6 +495,8 @@ static void check_simulation(ls_decoder *d)
 void ls_check_scenario(ls_decoder *d)
 {
     check_road_length(d);
+    check_total_cells(d);
+    check_speeds(d);
     check_vehicle_cells(d);
     check_shares(d);
     check_lanes_reachable(d);
@@ -428,6 +504,7 @@ void ls_check_scenario(ls_decoder *d)
     check_profile(d);
     check_ring(d);
     check_density(d);
+    check_initial_count(d);
     check_detectors(d);
     check_blockages(d);
     check_ramps(d);

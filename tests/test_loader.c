@@ -145,6 +145,25 @@ static const bad_case BAD[] = {
     {"speed_limit_beyond_road.yaml",
      "speed_limit_beyond_road.yaml:3:22: speed_limits[0].to: expected a length up to 5000 m (the "
      "road length), got 9000"},
+    /* 40000 km / 0.5 m = 8e7 cells per lane, 2.4e8 in 3 lanes */
+    {"too_many_cells.yaml",
+     "too_many_cells.yaml:2:16: road.length: expected at most 200000000 cells in all (road.lanes "
+     "x road.length / model.cell_length), got 3 lanes of 80000000 cells"},
+    /* half a 1.5 m cell per 1 s step is 0.75 m/s = 2.7 km/h */
+    {"speed_rounds_to_zero.yaml",
+     "speed_rounds_to_zero.yaml:2:16: road.speed_limit: expected a speed of at least 2.7 km/h "
+     "(half a cell per step: slower rounds to 0 cells per step), got \"2 km/h\""},
+    {"speed_zone_rounds_to_zero.yaml",
+     "speed_zone_rounds_to_zero.yaml:2:42: speed_limits[0].limit: expected a speed of at least "
+     "2.7 km/h (half a cell per step: slower rounds to 0 cells per step), got 1"},
+    /* 6e7 one-metre cells, one vehicle in each */
+    {"initial_too_many_vehicles.yaml",
+     "initial_too_many_vehicles.yaml:4:20: initial.density: expected a density that places at "
+     "most 50000000 vehicles, got one that places 60000000"},
+    /* 100 m + 65535 x 0.2 m = 13207 m */
+    {"blockage_too_long.yaml",
+     "blockage_too_long.yaml:5:33: blockages[0].to: expected a length up to 13207 m (from + "
+     "65535 cells, the longest closed stretch), got 15000"},
     {"null_value.yaml", "null_value.yaml:2:6: model.dt: expected a time such as 600, \"600 s\" "
                         "or \"10 min\", got an empty value"},
 };
