@@ -899,3 +899,75 @@ Test(docs, every_key_is_documented)
     expect_documented(doc, &ls_scenario_schema);
     free(doc);
 }
+
+/* ---- a demand above what the entry admits: every arrival waits, none is cut ---- */
+
+static const char HUGE_DEMAND[] = "road: {length: 1000, lanes: 1}\n"
+                                  "vehicles: [{type: car}]\n"
+                                  "demand: {mainline: {flow: 5000000}}\n"
+                                  "simulation: {duration: 60}\n";
+
+/* The arrival times of every vehicle the world holds, by id (the order they joined). */
+static size_t arrival_times_by_id(const ls_world *w, double *t, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t h = 0; h < (1u << 18); h++) {
+        ls_vehicle_info v;
+        if (ls_world_vehicle(w, h, &v) != LS_OK) continue;
+        if (v.id >= 1 && v.id <= cap) t[v.id - 1] = v.arrival_s;
+        n++;
+    }
+    return n;
+}
+
+/* 5e6 veh/h for 60 s is 83333.3 arrivals (Poisson: standard deviation 289): far more than the
+ * one lane admits, and far more than one chunk (256) per step. All must be counted, arrive in
+ * time order, and spread uniformly within their step (the share in the first quarter of a step
+ * is 1/4, standard deviation sqrt(3/16 / n) = 0.0015). */
+Test(demand, every_arrival_of_a_huge_demand_waits)
+{
+    ls_scenario s;
+    ls_test_scenario(HUGE_DEMAND, NULL, 0, &s);
+    ls_world *w = ls_test_world(&s);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_counts c = ls_world_counts(w);
+    double expected = 5e6 / 3600 * 60;
+    cr_expect(fabs((double)c.arrived - expected) < 5 * sqrt(expected), "%llu arrived",
+              (unsigned long long)c.arrived);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    cr_expect_eq(c.entered, c.inside + c.exited);
+    size_t cap = (size_t)c.arrived;
+    double *t = malloc(cap * sizeof *t);
+    cr_assert_not_null(t);
+    for (size_t i = 0; i < cap; i++) t[i] = -1;
+    cr_expect_eq(arrival_times_by_id(w, t, cap), cap - c.exited);
+    size_t early = 0, held = 0, out_of_order = 0;
+    double last = 0;
+    for (size_t i = 0; i < cap; i++) {
+        if (t[i] < 0) continue; /* left the road */
+        early += t[i] - floor(t[i]) < 0.25;
+        out_of_order += t[i] < last;
+        last = t[i];
+        held++;
+    }
+    cr_expect_eq(out_of_order, 0);
+    double share = (double)early / (double)held;
+    cr_expect(fabs(share - 0.25) < 5 * sqrt(0.1875 / (double)held), "%.4f in the first quarter",
+              share);
+    free(t);
+    ls_world_destroy(w);
+}
+
+/* Regular arrivals: exactly the integral, 83333 whole vehicles. */
+Test(demand, every_regular_arrival_of_a_huge_demand_waits)
+{
+    ls_scenario s;
+    const char *sets[] = {"demand.mainline.arrivals=regular"};
+    ls_test_scenario(HUGE_DEMAND, sets, 1, &s);
+    ls_world *w = ls_test_world(&s);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_counts c = ls_world_counts(w);
+    cr_expect_eq(c.arrived, 83333);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    ls_world_destroy(w);
+}
