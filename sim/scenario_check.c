@@ -252,6 +252,85 @@ static void check_ring(ls_decoder *d)
     }
 }
 
+/* ---- demand beyond what the entries take in ---- */
+
+static double flow_at(const ls_profile *p, double t)
+{
+    const ls_profile_point *q = p->points;
+    if (t <= q[0].t_s) return q[0].flow_vph;
+    for (int i = 1; i < p->count; i++)
+        if (t <= q[i].t_s)
+            return q[i - 1].flow_vph + (q[i].flow_vph - q[i - 1].flow_vph) * (t - q[i - 1].t_s) /
+                                           (q[i].t_s - q[i - 1].t_s);
+    return q[p->count - 1].flow_vph;
+}
+
+/* Vehicles the profile brings over [0, b]: trapezoids between its points, exact for a
+ * piecewise-linear profile that is constant outside them. */
+static double arrivals_until(const ls_profile *p, double b)
+{
+    double sum = 0, t = 0;
+    for (int i = 0; i <= p->count; i++) {
+        double next = i < p->count ? fmin(fmax(p->points[i].t_s, 0), b) : b;
+        if (next <= t) continue;
+        sum += (next - t) * (flow_at(p, t) + flow_at(p, next)) / 2;
+        t = next;
+    }
+    return sum / 3600;
+}
+
+/* The most vehicles a lane's entry takes in per step: they enter nose to tail within the first
+ * max(vmax, length) cells (sim/demand.c), so at most max(vmax, length) / length of them. */
+static int64_t entry_per_step(const ls_scenario *s)
+{
+    const ls_model_def *m = &s->model;
+    int64_t road =
+        ls_round_cells(ls_kmh_to_mps(s->road.speed_limit_kmh) * m->dt_s / m->cell_length_m);
+    int64_t most = 1;
+    for (int t = 0; t < s->vehicle_type_count; t++) {
+        const ls_vehicle_type_def *v = &s->vehicle_types[t];
+        int64_t vm = ls_round_cells(ls_kmh_to_mps(v->max_speed_kmh) * m->dt_s / m->cell_length_m);
+        int64_t len = ls_round_cells(v->length_m / m->cell_length_m);
+        if (vm > road) vm = road;
+        if (len >= 1 && (vm > len ? vm : len) / len > most) most = (vm > len ? vm : len) / len;
+    }
+    return most;
+}
+
+/* A demand whose arrivals exceed, over the run, what its entry lanes could take in even at the
+ * most by more than the vehicles the engine holds is refused: it would only grow a queue. */
+static void check_waiting(ls_decoder *d, const ls_node *n, const char *path, const ls_profile *p,
+                          int lanes)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, path, "simulation") || !clean(d, "model", "vehicles") || !clean(d, "road", NULL))
+        return;
+    double steps = floor(s->simulation.duration_s / s->model.dt_s + 0.5 + 1e-9);
+    int64_t per_step = entry_per_step(s);
+    double arrive = arrivals_until(p, steps * s->model.dt_s);
+    double waiting = arrive - (double)per_step * lanes * steps;
+    if (waiting <= (double)LS_MAX_VEHICLES) return;
+    ls_decoder_report(d, first_of(n, section(d, "demand")), path,
+                      "expected a demand that leaves at most %ld vehicles waiting to enter, got "
+                      "one that leaves at least %.3g (%.3g arrive in %.10g s; the entry takes in "
+                      "at most %lld per lane per step)",
+                      LS_MAX_VEHICLES, waiting, arrive, steps * s->model.dt_s, (long long)per_step);
+}
+
+static void check_demand_size(ls_decoder *d)
+{
+    const ls_node *ramps = section(d, "ramps");
+    char path[64];
+    if (!d->s->road.ring)
+        check_waiting(d, mainline(d, "flow"), "demand.mainline.flow", &d->s->mainline.flow,
+                      d->s->road.lanes);
+    for (int i = 0; i < d->s->ramp_count; i++) {
+        if (d->s->ramps[i].kind != LS_RAMP_ON) continue;
+        snprintf(path, sizeof path, "ramps[%d].flow", i);
+        check_waiting(d, item_key(ramps, i, "flow"), path, &d->s->ramps[i].flow, 1);
+    }
+}
+
 /* ---- initial state, detectors, simulation ---- */
 
 static void check_density(ls_decoder *d)
@@ -503,6 +582,7 @@ void ls_check_scenario(ls_decoder *d)
     check_lane_split(d);
     check_profile(d);
     check_ring(d);
+    check_demand_size(d);
     check_density(d);
     check_initial_count(d);
     check_detectors(d);

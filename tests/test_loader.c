@@ -164,6 +164,12 @@ static const bad_case BAD[] = {
     {"blockage_too_long.yaml",
      "blockage_too_long.yaml:5:33: blockages[0].to: expected a length up to 13207 m (from + "
      "65535 cells, the longest closed stretch), got 15000"},
+    /* 1e7 veh/h for 1e5 s: 2.78e8 arrive; 7.5 m cars at 19 cells per step enter at most 19 / 5
+     * = 3 per step, 3e5 in all */
+    {"demand_never_enters.yaml",
+     "demand_never_enters.yaml:3:20: demand.mainline.flow: expected a demand that leaves at most "
+     "50000000 vehicles waiting to enter, got one that leaves at least 2.77e+08 (2.78e+08 arrive "
+     "in 100000 s; the entry takes in at most 3 per lane per step)"},
     {"null_value.yaml", "null_value.yaml:2:6: model.dt: expected a time such as 600, \"600 s\" "
                         "or \"10 min\", got an empty value"},
 };
