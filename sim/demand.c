@@ -146,29 +146,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Arrival times within the step [t0, t0 + dt] of one lane, ascending, into `times` (at most
- * `cap`); returns how many. Poisson: the count is Poisson with mean m (the integral of the
- * lane's rate over the step) and, given the count, the times are independent and uniform, which
- * is a Poisson process (piecewise-constant rate within a step). Regular: a deterministic credit
- * that emits a vehicle each time it passes a whole one, at the moment it does. */
-static unsigned arrival_times(ls_world *w, ls_lane *ln, double m, double t0, double *times,
-                              unsigned cap)
-{
-    unsigned n = 0;
-    if (w->sc.mainline.arrivals == LS_ARRIVALS_POISSON) {
-        n = m > 0 ? gsl_ran_poisson(w->rng, m) : 0;
-        if (n > cap) n = cap;
-        for (unsigned i = 0; i < n; i++) times[i] = t0 + gsl_rng_uniform(w->rng) * w->dt_s;
-        qsort(times, n, sizeof *times, cmp_double);
-        return n;
-    }
-    double c = ln->regular_credit;
-    for (unsigned j = 1; c + m >= j - 1e-9 && n < cap; j++)
-        times[n++] = t0 + w->dt_s * fmin(1.0, (j - c) / m);
-    ln->regular_credit = c + m - n;
-    return n;
-}
-
 /* A new vehicle joins the entry queue of a lane, with its origin and destination. */
 static ls_status join_queue(ls_world *w, int type, int lane, int origin, double t_a)
 {
@@ -183,42 +160,109 @@ static ls_status join_queue(ls_world *w, int type, int lane, int origin, double 
     return LS_OK;
 }
 
+/* Arrival times are drawn this many at a time; a step with more arrivals takes several
+ * chunks, so that every arrival joins its queue however large the demand. */
+#define ARRIVAL_CHUNK 256
+
+/* Where one stream of arrivals goes: a mainline lane (ramp -1; a type that may not use the
+ * lane joins the nearest it may use) or an on-ramp's lane, with its vehicle mix. */
+typedef struct arrival_stream {
+    int lane, ramp;
+    const double *mix; /* NULL: the types' own shares */
+} arrival_stream;
+
+static ls_status join_chunk(ls_world *w, const arrival_stream *a, const double *times, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        int type = draw_type(w, a->mix);
+        int lane = a->ramp < 0 ? allowed_lane(w, type, a->lane) : a->lane;
+        ls_status st = join_queue(w, type, lane, a->ramp, times[i]);
+        if (st != LS_OK) return st;
+    }
+    return LS_OK;
+}
+
+/* Poisson: the count is Poisson with mean m (the integral of the lane's rate over the step)
+ * and, given the count, the times are independent and uniform, which is a Poisson process
+ * (piecewise-constant rate within a step). Up to a chunk they are drawn and sorted; beyond,
+ * the same ordered sample is drawn in ascending order (the smallest of k uniforms on [u, 1] is
+ * u + (1 - u)(1 - V^(1/k)), V uniform), one chunk at a time. */
+static ls_status poisson_arrivals(ls_world *w, const arrival_stream *a, double m, double t0)
+{
+    double times[ARRIVAL_CHUNK];
+    unsigned n = m > 0 ? gsl_ran_poisson(w->rng, m) : 0;
+    if (n <= ARRIVAL_CHUNK) {
+        for (unsigned i = 0; i < n; i++) times[i] = t0 + gsl_rng_uniform(w->rng) * w->dt_s;
+        qsort(times, n, sizeof *times, cmp_double);
+        return join_chunk(w, a, times, n);
+    }
+    double u = 0;
+    for (unsigned i = 0; i < n;) {
+        unsigned k = 0;
+        for (; k < ARRIVAL_CHUNK && i < n; k++, i++) {
+            u += (1 - u) * (1 - pow(1 - gsl_rng_uniform(w->rng), 1.0 / (n - i)));
+            times[k] = t0 + u * w->dt_s;
+        }
+        ls_status st = join_chunk(w, a, times, k);
+        if (st != LS_OK) return st;
+    }
+    return LS_OK;
+}
+
+/* Regular: a deterministic credit that emits a vehicle each time it passes a whole one, at the
+ * moment it does. */
+static ls_status regular_arrivals(ls_world *w, const arrival_stream *a, double m, double t0)
+{
+    ls_lane *ln = &w->lane[a->lane];
+    double times[ARRIVAL_CHUNK], c = ln->regular_credit;
+    unsigned n = 0, k = 0;
+    for (unsigned j = 1; c + m >= j - 1e-9; j++) {
+        times[k++] = t0 + w->dt_s * fmin(1.0, (j - c) / m);
+        n++;
+        if (k < ARRIVAL_CHUNK) continue;
+        ls_status st = join_chunk(w, a, times, k);
+        if (st != LS_OK) return st;
+        k = 0;
+    }
+    ln->regular_credit = c + m - n;
+    return join_chunk(w, a, times, k);
+}
+
+/* The arrivals within the step [t0, t0 + dt] of one stream, whose mean count is m. */
+static ls_status arrivals(ls_world *w, const arrival_stream *a, double m, double t0)
+{
+    if (w->sc.mainline.arrivals == LS_ARRIVALS_POISSON) return poisson_arrivals(w, a, m, t0);
+    return regular_arrivals(w, a, m, t0);
+}
+
 /* On-ramp arrivals, each ramp with its own demand profile and vehicle mix. */
 static ls_status ramp_arrivals(ls_world *w, double t0)
 {
-    double times[256];
     for (int r = 0; r < w->sc.ramp_count; r++) {
         const ls_ramp_def *def = &w->sc.ramps[r];
         if (def->kind != LS_RAMP_ON) continue;
         ls_lane *ln = &w->lane[w->ramps[r].lane];
         double m = profile_integral(&def->flow, t0, t0 + w->dt_s) / 3600.0;
-        unsigned n = m > 0 ? arrival_times(w, ln, m, t0, times, 256) : 0;
-        for (unsigned i = 0; i < n; i++) {
-            int type = draw_type(w, def->mix_count ? def->mix : NULL);
-            ls_status st = join_queue(w, type, w->ramps[r].lane, r, times[i]);
-            if (st != LS_OK) return st;
-        }
+        arrival_stream a = {w->ramps[r].lane, r, def->mix_count ? def->mix : NULL};
+        ls_status st = m > 0 ? arrivals(w, &a, m, t0) : LS_OK;
+        if (st != LS_OK) return st;
         if ((uint64_t)ln->q_count > w->ramps[r].max_waiting) w->ramps[r].max_waiting = ln->q_count;
     }
     return LS_OK;
 }
 
-/* Arrivals during this step join the entry queue of their lane. A type that may not use the
- * lane it arrives in joins the nearest lane it may use, so the total demand and the vehicle mix
- * stay as given. */
+/* Arrivals during this step join the entry queue of their lane, so that the total demand and
+ * the vehicle mix stay as given. */
 ls_status ls_demand_arrivals(ls_world *w)
 {
     if (w->ring) return LS_OK;
-    double t0 = (double)w->step * w->dt_s, times[256];
+    double t0 = (double)w->step * w->dt_s;
     double mean_total = profile_integral(&w->sc.mainline.flow, t0, t0 + w->dt_s) / 3600.0;
     if (mean_total <= 0) return ramp_arrivals(w, t0);
     for (int l = 0; l < w->lanes; l++) {
-        unsigned n = arrival_times(w, &w->lane[l], mean_total * lane_share(w, l), t0, times, 256);
-        for (unsigned i = 0; i < n; i++) {
-            int type = draw_type(w, NULL);
-            ls_status st = join_queue(w, type, allowed_lane(w, type, l), -1, times[i]);
-            if (st != LS_OK) return st;
-        }
+        arrival_stream a = {l, -1, NULL};
+        ls_status st = arrivals(w, &a, mean_total * lane_share(w, l), t0);
+        if (st != LS_OK) return st;
     }
     return ramp_arrivals(w, t0);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "lanesim/world.h"
 
 #define SUM_TOLERANCE 1e-6
 
@@ -85,6 +86,59 @@ static void check_road_length(ls_decoder *d)
     if (s->road.length_m < longest)
         expect(d, n, section(d, "vehicles"), "road.length", s->road.length_m,
                "a length of at least %s m (the longest vehicle)", ls_num(longest, a, 32));
+}
+
+/* ---- the grid: what building the world would refuse, found here where positions are known ---- */
+
+static double road_cells(const ls_scenario *s)
+{
+    return floor(s->road.length_m / s->model.cell_length_m + 0.5 + 1e-9); /* as world.c */
+}
+
+static void check_total_cells(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, "model.cell_length", "road.length") || !clean(d, "road.lanes", NULL)) return;
+    double cells = road_cells(s);
+    if (cells * s->road.lanes <= (double)LS_MAX_TOTAL_CELLS) return;
+    const ls_node *n = first_of(key(d, "road", "length"), key(d, "model", "cell_length"));
+    ls_decoder_report(d, first_of(n, d->src->root), "road.length",
+                      "expected at most %ld cells in all (road.lanes x road.length / "
+                      "model.cell_length), got %d lane%s of %.0f cells",
+                      LS_MAX_TOTAL_CELLS, s->road.lanes, s->road.lanes > 1 ? "s" : "", cells);
+}
+
+/* A speed becomes whole cells per step, rounded: below half a cell per step it would be 0. */
+static void check_speed_cells(ls_decoder *d, const ls_node *n, const ls_node *fallback,
+                              const char *path, double kmh)
+{
+    const ls_model_def *m = &d->s->model;
+    if (!clean(d, "model.dt", "model.cell_length") || !clean(d, path, NULL)) return;
+    if (ls_round_cells(ls_kmh_to_mps(kmh) * m->dt_s / m->cell_length_m) >= 1) return;
+    char a[32];
+    expect(d, n, fallback, path, kmh,
+           "a speed of at least %s km/h (half a cell per step: slower rounds to 0 cells per "
+           "step)",
+           ls_num(m->cell_length_m / 2 / m->dt_s * 3.6, a, 32));
+}
+
+static void check_speeds(ls_decoder *d)
+{
+    const ls_node *types = section(d, "vehicles"), *zones = section(d, "speed_limits");
+    const ls_node *model = section(d, "model");
+    char path[64];
+    check_speed_cells(d, key(d, "road", "speed_limit"), model, "road.speed_limit",
+                      d->s->road.speed_limit_kmh);
+    for (int i = 0; i < d->s->vehicle_type_count; i++) {
+        snprintf(path, sizeof path, "vehicles[%d].max_speed", i);
+        check_speed_cells(d, item_key(types, i, "max_speed"), ls_node_item(types, (size_t)i), path,
+                          d->s->vehicle_types[i].max_speed_kmh);
+    }
+    for (int i = 0; i < d->s->speed_zone_count; i++) {
+        snprintf(path, sizeof path, "speed_limits[%d].limit", i);
+        check_speed_cells(d, item_key(zones, i, "limit"), ls_node_item(zones, (size_t)i), path,
+                          d->s->speed_zones[i].limit_kmh);
+    }
 }
 
 static void check_vehicle_cells(ls_decoder *d)
@@ -198,6 +252,85 @@ static void check_ring(ls_decoder *d)
     }
 }
 
+/* ---- demand beyond what the entries take in ---- */
+
+static double flow_at(const ls_profile *p, double t)
+{
+    const ls_profile_point *q = p->points;
+    if (t <= q[0].t_s) return q[0].flow_vph;
+    for (int i = 1; i < p->count; i++)
+        if (t <= q[i].t_s)
+            return q[i - 1].flow_vph + (q[i].flow_vph - q[i - 1].flow_vph) * (t - q[i - 1].t_s) /
+                                           (q[i].t_s - q[i - 1].t_s);
+    return q[p->count - 1].flow_vph;
+}
+
+/* Vehicles the profile brings over [0, b]: trapezoids between its points, exact for a
+ * piecewise-linear profile that is constant outside them. */
+static double arrivals_until(const ls_profile *p, double b)
+{
+    double sum = 0, t = 0;
+    for (int i = 0; i <= p->count; i++) {
+        double next = i < p->count ? fmin(fmax(p->points[i].t_s, 0), b) : b;
+        if (next <= t) continue;
+        sum += (next - t) * (flow_at(p, t) + flow_at(p, next)) / 2;
+        t = next;
+    }
+    return sum / 3600;
+}
+
+/* The most vehicles a lane's entry takes in per step: they enter nose to tail within the first
+ * max(vmax, length) cells (sim/demand.c), so at most max(vmax, length) / length of them. */
+static int64_t entry_per_step(const ls_scenario *s)
+{
+    const ls_model_def *m = &s->model;
+    int64_t road =
+        ls_round_cells(ls_kmh_to_mps(s->road.speed_limit_kmh) * m->dt_s / m->cell_length_m);
+    int64_t most = 1;
+    for (int t = 0; t < s->vehicle_type_count; t++) {
+        const ls_vehicle_type_def *v = &s->vehicle_types[t];
+        int64_t vm = ls_round_cells(ls_kmh_to_mps(v->max_speed_kmh) * m->dt_s / m->cell_length_m);
+        int64_t len = ls_round_cells(v->length_m / m->cell_length_m);
+        if (vm > road) vm = road;
+        if (len >= 1 && (vm > len ? vm : len) / len > most) most = (vm > len ? vm : len) / len;
+    }
+    return most;
+}
+
+/* A demand whose arrivals exceed, over the run, what its entry lanes could take in even at the
+ * most by more than the vehicles the engine holds is refused: it would only grow a queue. */
+static void check_waiting(ls_decoder *d, const ls_node *n, const char *path, const ls_profile *p,
+                          int lanes)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, path, "simulation") || !clean(d, "model", "vehicles") || !clean(d, "road", NULL))
+        return;
+    double steps = floor(s->simulation.duration_s / s->model.dt_s + 0.5 + 1e-9);
+    int64_t per_step = entry_per_step(s);
+    double arrive = arrivals_until(p, steps * s->model.dt_s);
+    double waiting = arrive - (double)per_step * lanes * steps;
+    if (waiting <= (double)LS_MAX_VEHICLES) return;
+    ls_decoder_report(d, first_of(n, section(d, "demand")), path,
+                      "expected a demand that leaves at most %ld vehicles waiting to enter, got "
+                      "one that leaves at least %.3g (%.3g arrive in %.10g s; the entry takes in "
+                      "at most %lld per lane per step)",
+                      LS_MAX_VEHICLES, waiting, arrive, steps * s->model.dt_s, (long long)per_step);
+}
+
+static void check_demand_size(ls_decoder *d)
+{
+    const ls_node *ramps = section(d, "ramps");
+    char path[64];
+    if (!d->s->road.ring)
+        check_waiting(d, mainline(d, "flow"), "demand.mainline.flow", &d->s->mainline.flow,
+                      d->s->road.lanes);
+    for (int i = 0; i < d->s->ramp_count; i++) {
+        if (d->s->ramps[i].kind != LS_RAMP_ON) continue;
+        snprintf(path, sizeof path, "ramps[%d].flow", i);
+        check_waiting(d, item_key(ramps, i, "flow"), path, &d->s->ramps[i].flow, 1);
+    }
+}
+
 /* ---- initial state, detectors, simulation ---- */
 
 static void check_density(ls_decoder *d)
@@ -213,6 +346,20 @@ static void check_density(ls_decoder *d)
     expect(d, key(d, "initial", "density"), NULL, "initial.density", s->initial.density,
            "a density of at most %.6g %s (the vehicles must fit)", most,
            s->initial.per_km ? "veh/km" : "veh/cell");
+}
+
+static void check_initial_count(ls_decoder *d)
+{
+    const ls_scenario *s = d->s;
+    if (!clean(d, "model.cell_length", "road") || !clean(d, "initial", NULL)) return;
+    double per_cell =
+        s->initial.per_km ? s->initial.density * s->model.cell_length_m / 1000 : s->initial.density;
+    double n = per_cell * road_cells(s) * s->road.lanes; /* as world.c */
+    if (n <= (double)LS_MAX_VEHICLES) return;
+    ls_decoder_report(d, key(d, "initial", "density"), "initial.density",
+                      "expected a density that places at most %ld vehicles, got one that places "
+                      "%.0f",
+                      LS_MAX_VEHICLES, n);
 }
 
 static void check_detectors(ls_decoder *d)
@@ -260,6 +407,12 @@ static void check_blockage(ls_decoder *d, const ls_node *list, int i)
         expect(d, item_key(list, i, "to"), item, path, b->to_m,
                "a length above %s m (from) and up to %s m (the road length)",
                ls_num(b->from_m, a, 32), ls_num(d->s->road.length_m, c, 32));
+    } else if (clean(d, "model.cell_length", NULL) &&
+               (b->to_m - b->from_m) / d->s->model.cell_length_m > LS_MAX_CELL_SPEED) {
+        snprintf(path, sizeof path, "blockages[%d].to", i);
+        expect(d, item_key(list, i, "to"), item, path, b->to_m,
+               "a length up to %.10g m (from + %d cells, the longest closed stretch)",
+               b->from_m + LS_MAX_CELL_SPEED * d->s->model.cell_length_m, LS_MAX_CELL_SPEED);
     }
     if (b->end_s <= b->start_s) {
         snprintf(path, sizeof path, "blockages[%d].end", i);
@@ -313,6 +466,25 @@ static void check_ramp_mix(ls_decoder *d, const ls_node *list, int i)
     }
 }
 
+/* The acceleration lane of an on-ramp must end on the road; its start was checked first. */
+static void check_ramp_end(ls_decoder *d, const ls_node *list, int i)
+{
+    const ls_ramp_def *r = &d->s->ramps[i];
+    double road = d->s->road.length_m, end = r->at_m + r->length_m;
+    if (!clean(d, "road.length", NULL) || r->at_m >= road || end <= road) return;
+    char path[80], got[160];
+    const ls_node *n = item_key(list, i, "length");
+    snprintf(path, sizeof path, "ramps[%d].length", i);
+    if (n)
+        ls_node_describe(n, got, sizeof got);
+    else
+        snprintf(got, sizeof got, "%.10g m (the default)", r->length_m);
+    ls_decoder_report(d, first_of(n, ls_node_item(list, (size_t)i)), path,
+                      "the acceleration lane ends at %.10g m, past the road's end at %.10g m; "
+                      "expected a length up to %.10g m, got %s",
+                      end, road, road - r->at_m, got);
+}
+
 static void check_ramps(ls_decoder *d)
 {
     const ls_node *list = section(d, "ramps");
@@ -328,7 +500,7 @@ static void check_ramps(ls_decoder *d)
         }
         check_on_road(d, list, i, "at", "ramps", r->at_m, 0);
         if (r->kind == LS_RAMP_ON) {
-            check_on_road(d, list, i, "length", "ramps", r->at_m + r->length_m, 1);
+            check_ramp_end(d, list, i);
             check_ramp_mix(d, list, i);
         }
     }
@@ -347,6 +519,8 @@ static void check_speed_zones(ls_decoder *d)
             snprintf(path, sizeof path, "speed_limits[%d].to", i);
             expect(d, item_key(list, i, "to"), NULL, path, z->to_m, "a length above %s m (from)",
                    ls_num(z->from_m, a, 32));
+        } else if (z->from_m < d->s->road.length_m) { /* else `from` was the mistake */
+            check_on_road(d, list, i, "to", "speed_limits", z->to_m, 1);
         }
     }
 }
@@ -400,13 +574,17 @@ static void check_simulation(ls_decoder *d)
 void ls_check_scenario(ls_decoder *d)
 {
     check_road_length(d);
+    check_total_cells(d);
+    check_speeds(d);
     check_vehicle_cells(d);
     check_shares(d);
     check_lanes_reachable(d);
     check_lane_split(d);
     check_profile(d);
     check_ring(d);
+    check_demand_size(d);
     check_density(d);
+    check_initial_count(d);
     check_detectors(d);
     check_blockages(d);
     check_ramps(d);

@@ -131,6 +131,45 @@ static const bad_case BAD[] = {
      "missing_detector_at.yaml:2:5: detectors[0]: missing required key \"at\""},
     {"lanes_not_list.yaml", "lanes_not_list.yaml:2:26: vehicles[0].lanes: expected a sequence "
                             "of lane numbers such as [3, 4], got 3"},
+    /* 2900 m + 250 m = 3150 m: the length is at fault, and at most 3000 - 2900 = 100 m fits */
+    {"ramp_past_road_end.yaml",
+     "ramp_past_road_end.yaml:4:43: ramps[1].length: the acceleration lane ends at 3150 m, past "
+     "the road's end at 3000 m; expected a length up to 100 m, got 250"},
+    {"ramp_default_length_past_end.yaml",
+     "ramp_default_length_past_end.yaml:3:5: ramps[0].length: the acceleration lane ends at "
+     "3150 m, past the road's end at 3000 m; expected a length up to 100 m, got 250 m (the "
+     "default)"},
+    /* only the start is wrong: its end (4250 m) is not a second problem */
+    {"ramp_at_beyond_road.yaml", "ramp_at_beyond_road.yaml:3:29: ramps[0].at: expected a length "
+                                 "from 0 to below 3000 m (the road length), got 4000"},
+    {"speed_limit_beyond_road.yaml",
+     "speed_limit_beyond_road.yaml:3:22: speed_limits[0].to: expected a length up to 5000 m (the "
+     "road length), got 9000"},
+    /* 40000 km / 0.5 m = 8e7 cells per lane, 2.4e8 in 3 lanes */
+    {"too_many_cells.yaml",
+     "too_many_cells.yaml:2:16: road.length: expected at most 200000000 cells in all (road.lanes "
+     "x road.length / model.cell_length), got 3 lanes of 80000000 cells"},
+    /* half a 1.5 m cell per 1 s step is 0.75 m/s = 2.7 km/h */
+    {"speed_rounds_to_zero.yaml",
+     "speed_rounds_to_zero.yaml:2:16: road.speed_limit: expected a speed of at least 2.7 km/h "
+     "(half a cell per step: slower rounds to 0 cells per step), got \"2 km/h\""},
+    {"speed_zone_rounds_to_zero.yaml",
+     "speed_zone_rounds_to_zero.yaml:2:42: speed_limits[0].limit: expected a speed of at least "
+     "2.7 km/h (half a cell per step: slower rounds to 0 cells per step), got 1"},
+    /* 6e7 one-metre cells, one vehicle in each */
+    {"initial_too_many_vehicles.yaml",
+     "initial_too_many_vehicles.yaml:4:20: initial.density: expected a density that places at "
+     "most 50000000 vehicles, got one that places 60000000"},
+    /* 100 m + 65535 x 0.2 m = 13207 m */
+    {"blockage_too_long.yaml",
+     "blockage_too_long.yaml:5:33: blockages[0].to: expected a length up to 13207 m (from + "
+     "65535 cells, the longest closed stretch), got 15000"},
+    /* 1e7 veh/h for 1e5 s: 2.78e8 arrive; 7.5 m cars at 19 cells per step enter at most 19 / 5
+     * = 3 per step, 3e5 in all */
+    {"demand_never_enters.yaml",
+     "demand_never_enters.yaml:3:20: demand.mainline.flow: expected a demand that leaves at most "
+     "50000000 vehicles waiting to enter, got one that leaves at least 2.77e+08 (2.78e+08 arrive "
+     "in 100000 s; the entry takes in at most 3 per lane per step)"},
     {"null_value.yaml", "null_value.yaml:2:6: model.dt: expected a time such as 600, \"600 s\" "
                         "or \"10 min\", got an empty value"},
 };
@@ -865,4 +904,76 @@ Test(docs, every_key_is_documented)
     cr_assert_not_null(doc);
     expect_documented(doc, &ls_scenario_schema);
     free(doc);
+}
+
+/* ---- a demand above what the entry admits: every arrival waits, none is cut ---- */
+
+static const char HUGE_DEMAND[] = "road: {length: 1000, lanes: 1}\n"
+                                  "vehicles: [{type: car}]\n"
+                                  "demand: {mainline: {flow: 5000000}}\n"
+                                  "simulation: {duration: 60}\n";
+
+/* The arrival times of every vehicle the world holds, by id (the order they joined). */
+static size_t arrival_times_by_id(const ls_world *w, double *t, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t h = 0; h < (1u << 18); h++) {
+        ls_vehicle_info v;
+        if (ls_world_vehicle(w, h, &v) != LS_OK) continue;
+        if (v.id >= 1 && v.id <= cap) t[v.id - 1] = v.arrival_s;
+        n++;
+    }
+    return n;
+}
+
+/* 5e6 veh/h for 60 s is 83333.3 arrivals (Poisson: standard deviation 289): far more than the
+ * one lane admits, and far more than one chunk (256) per step. All must be counted, arrive in
+ * time order, and spread uniformly within their step (the share in the first quarter of a step
+ * is 1/4, standard deviation sqrt(3/16 / n) = 0.0015). */
+Test(demand, every_arrival_of_a_huge_demand_waits)
+{
+    ls_scenario s;
+    ls_test_scenario(HUGE_DEMAND, NULL, 0, &s);
+    ls_world *w = ls_test_world(&s);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_counts c = ls_world_counts(w);
+    double expected = 5e6 / 3600 * 60;
+    cr_expect(fabs((double)c.arrived - expected) < 5 * sqrt(expected), "%llu arrived",
+              (unsigned long long)c.arrived);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    cr_expect_eq(c.entered, c.inside + c.exited);
+    size_t cap = (size_t)c.arrived;
+    double *t = malloc(cap * sizeof *t);
+    cr_assert_not_null(t);
+    for (size_t i = 0; i < cap; i++) t[i] = -1;
+    cr_expect_eq(arrival_times_by_id(w, t, cap), cap - c.exited);
+    size_t early = 0, held = 0, out_of_order = 0;
+    double last = 0;
+    for (size_t i = 0; i < cap; i++) {
+        if (t[i] < 0) continue; /* left the road */
+        early += t[i] - floor(t[i]) < 0.25;
+        out_of_order += t[i] < last;
+        last = t[i];
+        held++;
+    }
+    cr_expect_eq(out_of_order, 0);
+    double share = (double)early / (double)held;
+    cr_expect(fabs(share - 0.25) < 5 * sqrt(0.1875 / (double)held), "%.4f in the first quarter",
+              share);
+    free(t);
+    ls_world_destroy(w);
+}
+
+/* Regular arrivals: exactly the integral, 83333 whole vehicles. */
+Test(demand, every_regular_arrival_of_a_huge_demand_waits)
+{
+    ls_scenario s;
+    const char *sets[] = {"demand.mainline.arrivals=regular"};
+    ls_test_scenario(HUGE_DEMAND, sets, 1, &s);
+    ls_world *w = ls_test_world(&s);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_counts c = ls_world_counts(w);
+    cr_expect_eq(c.arrived, 83333);
+    cr_expect_eq(c.arrived, c.entered + c.waiting);
+    ls_world_destroy(w);
 }
