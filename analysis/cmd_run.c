@@ -24,6 +24,9 @@ typedef struct run_files {
     char *detectors_path, *trips_path, *summary_path, *field_path, *queues_path;
     const char *traj_path;
     int64_t sample_steps;
+    /* Per lane index, mainline lanes then on-ramp lanes: the on-ramp's name, NULL for the
+     * mainline; trajectories name the ramp a vehicle is on. */
+    const char *ramp_of_lane[LS_MAX_LANES + LS_MAX_RAMPS];
 } run_files;
 
 #define RUN_FILES 6
@@ -55,7 +58,8 @@ static const char run_help[] =
     "  --format table|json    output on stdout (default table)\n"
     "  --out DIR              write detectors.csv, trips.csv, speed_field.csv, queues.csv\n"
     "                         and summary.json into DIR\n"
-    "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh rows\n"
+    "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh,lane_kind,ramp rows,\n"
+    "                         one per vehicle on the road (ramp lanes included)\n"
     "  --sample S             trajectory sampling period in seconds (default: every step)\n"
     "  --quiet                no progress display\n";
 
@@ -170,7 +174,7 @@ static int open_files(const run_opts *o, const ls_world *w, run_files *f)
         f->traj_path = o->trajectories;
         if (ls_outfile_open(&f->traj, o->trajectories) != 0)
             return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
-        fputs("time_s,id,lane,position_m,speed_kmh\n", f->traj.f);
+        fputs("time_s,id,lane,position_m,speed_kmh,lane_kind,ramp\n", f->traj.f);
     }
     return 0;
 }
@@ -190,17 +194,52 @@ static void close_files(run_files *f)
     free(f->summary_path);
 }
 
-static void write_trajectories(const ls_world *w, FILE *out)
+/* The on-ramp whose lane each lane index is (off-ramps have no lane). */
+static void name_ramp_lanes(const ls_world *w, const ls_scenario *s, run_files *f)
+{
+    for (int r = 0; r < s->ramp_count; r++) {
+        int lane = s->ramps[r].kind == LS_RAMP_ON ? ls_world_ramp_stats(w, r).lane : -1;
+        if (lane >= 0 && lane < LS_MAX_LANES + LS_MAX_RAMPS)
+            f->ramp_of_lane[lane] = s->ramps[r].name;
+    }
+}
+
+/* A ramp's name as a CSV field: quoted (RFC 4180) when it holds a comma, quote or line break,
+ * since scenario names are free text. */
+static void put_csv_text(const char *text, FILE *out)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* One row per vehicle on the road, ramp lanes included. A vehicle crossing into another lane is
+ * in both until the crossing ends; its ghost copy in the lane it leaves gets no row, so that
+ * each vehicle has exactly one, in the lane the world has it in. Closed stretches are no
+ * vehicles. */
+static void write_trajectories(const ls_world *w, const run_files *f, FILE *out)
 {
     ls_world_info info = ls_world_get_info(w);
     double t = ls_world_time(w), to_kmh = info.cell_length_m / info.dt_s * 3.6;
-    for (int l = 0; l < info.lanes; l++) {
+    for (int l = 0; l < info.lanes + info.ramp_lanes; l++) {
         ls_lane_state s = ls_world_lane(w, l);
+        const char *ramp = f->ramp_of_lane[l];
         for (int i = 0; i < s.count; i++) {
             ls_vehicle_info v;
+            if (s.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) continue;
             if (ls_world_vehicle(w, s.handle[i], &v) != LS_OK) continue;
-            fprintf(out, "%.2f,%llu,%d,%.1f,%.1f\n", t, (unsigned long long)v.id, l + 1,
-                    (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh);
+            fprintf(out, "%.2f,%llu,%d,%.1f,%.1f,%s,", t, (unsigned long long)v.id, l + 1,
+                    (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh,
+                    ramp ? "ramp" : "mainline");
+            if (ramp) put_csv_text(ramp, out);
+            fputc('\n', out);
         }
     }
 }
@@ -265,7 +304,7 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
     ls_progress_begin(&prog, quiet);
     double start = ls_cli_now();
     ls_world_info info = ls_world_get_info(w);
-    if (f->traj.f) write_trajectories(w, f->traj.f);
+    if (f->traj.f) write_trajectories(w, f, f->traj.f);
     while (!ls_world_done(w)) {
         ls_status st = ls_world_step(w);
         if (st != LS_OK) {
@@ -274,7 +313,7 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
                                ls_status_name(st));
         }
         int64_t k = ls_world_step_index(w);
-        if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f->traj.f);
+        if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f, f->traj.f);
         if ((k & 255) == 0 || ls_world_done(w)) {
             drain(w, s, f);
             int rc = check_writes(f);
@@ -337,6 +376,7 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
     run_files f;
     double wall = 0;
     int rc = open_files(o, w, &f);
+    name_ramp_lanes(w, s, &f);
     /* The space-time field costs a pass over the vehicles every step: only when written. */
     if (!rc && f.field.f && ls_world_enable_field(w, true) != LS_OK)
         rc = ls_cli_fail(1, "run", "out of memory for the space-time field");
