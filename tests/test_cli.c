@@ -465,3 +465,84 @@ Test(cli, trajectories_have_a_row_per_vehicle_on_the_road)
     free(csv);
     remove_dir(dir);
 }
+
+/* An output path that cannot be written fails before anything runs or is created: exit
+ * status 1 and one line naming it; the --out directory is not made when --trajectories cannot
+ * be written, and no trajectories are started when --out cannot be made. */
+Test(cli, unwritable_outputs_fail_before_running)
+{
+    char dir[] = "/tmp/lstest-paths-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err, file[256];
+    snprintf(file, sizeof file, "%s/file", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    const char *cases[][2] = {
+        {"o", "/nonexistent/t.csv"}, {"o", "no/such/t.csv"}, {"file/o", "t.csv"}, {"o", ""}};
+    for (int i = 0; i < 4; i++) {
+        char traj[512];
+        if (cases[i][1][0] == '/')
+            snprintf(traj, sizeof traj, "%s", cases[i][1]);
+        else
+            snprintf(traj, sizeof traj, "%s/%s", dir, cases[i][1]);
+        snprintf(c, sizeof c,
+                 "%s run %s --duration 60 --set simulation.warmup=0 --out %s/%s --trajectories %s "
+                 "--quiet",
+                 ls_test_cli(), ls_test_src("scenarios/ring.yaml"), dir, cases[i][0], traj);
+        cr_expect_eq(ls_test_run(c, &out, &err), 1, "%s", c);
+        cr_expect(strncmp(err, "lanesim run: ", 13) == 0 &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%s: %s", c, err);
+        free(out), free(err);
+        /* Only the file made above is left in the directory. */
+        snprintf(c, sizeof c, "ls -A %s", dir);
+        cr_assert_eq(ls_test_run(c, &out, &err), 0);
+        cr_expect_str_eq(out, "file\n", "case %d left files behind", i);
+        free(out), free(err);
+    }
+    remove_dir(dir);
+}
+
+/* --sample needs --trajectories, and a period the steps can keep: a whole multiple of
+ * model.dt. Either mistake is one line and exit status 2; 2.5 s with dt = 0.5 s samples at
+ * 0, 2.5, 5, ... s. */
+Test(cli, sample_period_is_checked)
+{
+    char c[4096], *out, *err;
+    const char *bad[] = {"--sample 10", "--sample 2.5 --trajectories /dev/null",
+                         "--sample 0.5 --trajectories /dev/null"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(c, sizeof c, "%s run %s --duration 60 --set simulation.warmup=0 %s --quiet",
+                 ls_test_cli(), ls_test_src("scenarios/ring.yaml"), bad[i]);
+        cr_expect_eq(ls_test_run(c, &out, &err), 2, "%s", bad[i]);
+        cr_expect(strncmp(err, "lanesim run: --sample", 21) == 0 &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%s: %s", bad[i], err);
+        free(out), free(err);
+    }
+    char dir[] = "/tmp/lstest-sample-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(c, sizeof c,
+             "%s run %s --duration 10 --set simulation.warmup=0 --set model.dt=0.5 --sample 2.5 "
+             "--trajectories %s/t.csv "
+             "--quiet",
+             ls_test_cli(), ls_test_src("scenarios/ring.yaml"), dir);
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "%s", err);
+    free(out), free(err);
+    char *csv = read_dir_file(dir, "t.csv");
+    cr_assert_not_null(csv);
+    double expect = 0;
+    int times = 0;
+    for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        double t;
+        cr_assert_eq(sscanf(line, "%lf,", &t), 1);
+        if (fabs(t - expect) < 1e-9) continue;
+        expect += 2.5;
+        times++;
+        cr_expect(fabs(t - expect) < 1e-9, "row at %.2f s after %.2f s", t, expect - 2.5);
+    }
+    cr_expect_eq(times, 4, "sampled times after 0: %d, expected 2.5, 5, 7.5, 10", times);
+    free(csv);
+    remove_dir(dir);
+}
