@@ -546,3 +546,32 @@ Test(cli, sample_period_is_checked)
     free(csv);
     remove_dir(dir);
 }
+
+/* The column of `word` in the line after the header line `head` starts at, which must end
+ * where "speed km/h" ends in the header (right-aligned under it). */
+static void expect_under_speed(const char *head, const char *word)
+{
+    const char *speed = strstr(head, "speed km/h"), *next = strchr(head, '\n');
+    cr_assert(speed && next && speed < next, "header: %.100s", head);
+    long end = speed + 10 - head;
+    const char *at = strstr(next + 1, word);
+    cr_expect(at && at + strlen(word) - (next + 1) == end && at[strlen(word)] == '\n' &&
+                  strspn(next + 1, " ") == (size_t)(at - next - 1),
+              "'%s' not alone under \"speed km/h\": %.200s", word, head);
+}
+
+/* The table says which mean each speed is: the lanes' speed is the space-mean over the whole
+ * road, the detectors' the time-mean at the loop (on ring.yaml they differ by 40 km/h). */
+Test(cli, table_says_which_mean_speed)
+{
+    char *out, *err;
+    int rc =
+        ls_test_run(cmd("%s run %s --quiet", ls_test_src("scenarios/ring.yaml"), 0), &out, &err);
+    cr_assert_eq(rc, 0, "stderr: %s", err);
+    const char *lanes = strstr(out, "lane  flow veh/h  speed km/h");
+    const char *dets = strstr(out, "\ndetector        position m  lane  flow veh/h  speed km/h");
+    cr_assert(lanes && dets, "%s", out);
+    expect_under_speed(lanes, "space-mean");
+    expect_under_speed(dets + 1, "time-mean");
+    free(out), free(err);
+}
