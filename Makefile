@@ -17,8 +17,20 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
-	./$(BUILD)/lanesim run
+# A newcomer's first command: one line per stage, then the table. What the stages print goes to
+# $(DEMO_LOG), shown only when a stage fails.
+DEMO_LOG = $(BUILD)/demo.log
+DEMO_STAGE = >>$(DEMO_LOG) 2>&1 || { cat $(DEMO_LOG); echo "demo: failed (log: $(DEMO_LOG))"; exit 1; }
+demo:
+	@mkdir -p $(BUILD) && : >$(DEMO_LOG)
+	@echo "demo: checking the packages the build needs (tools/setup.sh installs any missing)"
+	@sh tools/setup.sh $(DEMO_STAGE)
+	@echo "demo: configuring $(BUILD)/"
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) $(DEMO_STAGE)
+	@echo "demo: building (a few minutes the first time)"
+	@cmake --build $(BUILD) -j $(JOBS) $(DEMO_STAGE)
+	@echo "demo: running the built-in scenario, the 101-92 morning: ./$(BUILD)/lanesim run"
+	@./$(BUILD)/lanesim run
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -215,6 +215,12 @@ int ls_cmd_merge(int argc, char **argv)
     int rc = parse_merge(argc, argv, &aggregate);
     if (rc) return rc < 0 ? 0 : rc;
     const char *out = argv[optind];
+    /* Both outputs before anything is written, so that a bad --aggregate leaves no OUT.csv. */
+    const char *outputs[] = {out, aggregate};
+    for (int i = 0; i < 2 && !rc; i++)
+        if (outputs[i] && ls_outfile_check(outputs[i]) != 0)
+            rc = ls_cli_fail(1, "merge", "%s: %s", outputs[i], strerror(errno));
+    if (rc) return rc;
     parts ps = {0};
     char *whole = NULL;
     char **paths = argv + optind + 1;

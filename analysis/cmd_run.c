@@ -24,6 +24,9 @@ typedef struct run_files {
     char *detectors_path, *trips_path, *summary_path, *field_path, *queues_path;
     const char *traj_path;
     int64_t sample_steps;
+    /* Per lane index, mainline lanes then on-ramp lanes: the on-ramp's name, NULL for the
+     * mainline; trajectories name the ramp a vehicle is on. */
+    const char *ramp_of_lane[LS_MAX_LANES + LS_MAX_RAMPS];
 } run_files;
 
 #define RUN_FILES 6
@@ -55,8 +58,10 @@ static const char run_help[] =
     "  --format table|json    output on stdout (default table)\n"
     "  --out DIR              write detectors.csv, trips.csv, speed_field.csv, queues.csv\n"
     "                         and summary.json into DIR\n"
-    "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh rows\n"
-    "  --sample S             trajectory sampling period in seconds (default: every step)\n"
+    "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh,lane_kind,ramp rows,\n"
+    "                         one per vehicle on the road (ramp lanes included)\n"
+    "  --sample S             trajectory sampling period in seconds, a whole multiple of\n"
+    "                         model.dt (default: every step); needs --trajectories\n"
     "  --quiet                no progress display\n";
 
 static int parse_run(int argc, char **argv, run_opts *o)
@@ -133,12 +138,42 @@ static int make_dir(const char *dir)
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Whether the trajectory file goes straight into the --out directory (which may not exist yet:
+ * the run makes it, then opens the trajectories). */
+static int traj_in_out_dir(const run_opts *o)
+{
+    if (!o->trajectories || !o->out_dir) return 0;
+    const char *t = o->trajectories, *d = o->out_dir;
+    if (!strncmp(t, "./", 2)) t += 2;
+    if (!strncmp(d, "./", 2)) d += 2;
+    const char *slash = strrchr(t, '/');
+    size_t tn = slash ? (size_t)(slash - t) : 0, dn = strlen(d);
+    while (tn > 1 && t[tn - 1] == '/') tn--;
+    while (dn > 1 && d[dn - 1] == '/') dn--;
+    if (!slash) return dn == 1 && d[0] == '.';
+    return tn == dn && !strncmp(t, d, tn);
+}
+
+static int open_traj(const run_opts *o, run_files *f)
+{
+    if (!o->trajectories) return 0;
+    f->traj_path = o->trajectories;
+    if (ls_outfile_open(&f->traj, o->trajectories) != 0)
+        return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
+    fputs("time_s,id,lane,position_m,speed_kmh,lane_kind,ramp\n", f->traj.f);
+    return 0;
+}
+
 static int open_files(const run_opts *o, const ls_world *w, run_files *f)
 {
     memset(f, 0, sizeof *f);
     ls_world_info info = ls_world_get_info(w);
     f->sample_steps = o->sample_s > 0 ? (int64_t)floor(o->sample_s / info.dt_s + 0.5) : 1;
     if (f->sample_steps < 1) f->sample_steps = 1;
+    /* Before the directory is made, so that a failure leaves nothing behind, unless the file
+     * goes into that directory. */
+    int rc = traj_in_out_dir(o) ? 0 : open_traj(o, f);
+    if (rc) return rc;
     if (o->out_dir) {
         if (make_dir(o->out_dir) != 0)
             return ls_cli_fail(1, "run", "%s: %s", o->out_dir, strerror(errno));
@@ -166,13 +201,7 @@ static int open_files(const run_opts *o, const ls_world *w, run_files *f)
               "travel_time_s,lane_changes\n",
               f->trips.f);
     }
-    if (o->trajectories) {
-        f->traj_path = o->trajectories;
-        if (ls_outfile_open(&f->traj, o->trajectories) != 0)
-            return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
-        fputs("time_s,id,lane,position_m,speed_kmh\n", f->traj.f);
-    }
-    return 0;
+    return traj_in_out_dir(o) ? open_traj(o, f) : 0;
 }
 
 static void close_files(run_files *f)
@@ -190,17 +219,52 @@ static void close_files(run_files *f)
     free(f->summary_path);
 }
 
-static void write_trajectories(const ls_world *w, FILE *out)
+/* The on-ramp whose lane each lane index is (off-ramps have no lane). */
+static void name_ramp_lanes(const ls_world *w, const ls_scenario *s, run_files *f)
+{
+    for (int r = 0; r < s->ramp_count; r++) {
+        int lane = s->ramps[r].kind == LS_RAMP_ON ? ls_world_ramp_stats(w, r).lane : -1;
+        if (lane >= 0 && lane < LS_MAX_LANES + LS_MAX_RAMPS)
+            f->ramp_of_lane[lane] = s->ramps[r].name;
+    }
+}
+
+/* A ramp's name as a CSV field: quoted (RFC 4180) when it holds a comma, quote or line break,
+ * since scenario names are free text. */
+static void put_csv_text(const char *text, FILE *out)
+{
+    if (!strpbrk(text, ",\"\r\n")) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+/* One row per vehicle on the road, ramp lanes included. A vehicle crossing into another lane is
+ * in both until the crossing ends; its ghost copy in the lane it leaves gets no row, so that
+ * each vehicle has exactly one, in the lane the world has it in. Closed stretches are no
+ * vehicles. */
+static void write_trajectories(const ls_world *w, const run_files *f, FILE *out)
 {
     ls_world_info info = ls_world_get_info(w);
     double t = ls_world_time(w), to_kmh = info.cell_length_m / info.dt_s * 3.6;
-    for (int l = 0; l < info.lanes; l++) {
+    for (int l = 0; l < info.lanes + info.ramp_lanes; l++) {
         ls_lane_state s = ls_world_lane(w, l);
+        const char *ramp = f->ramp_of_lane[l];
         for (int i = 0; i < s.count; i++) {
             ls_vehicle_info v;
+            if (s.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) continue;
             if (ls_world_vehicle(w, s.handle[i], &v) != LS_OK) continue;
-            fprintf(out, "%.2f,%llu,%d,%.1f,%.1f\n", t, (unsigned long long)v.id, l + 1,
-                    (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh);
+            fprintf(out, "%.2f,%llu,%d,%.1f,%.1f,%s,", t, (unsigned long long)v.id, l + 1,
+                    (s.front[i] + 1) * info.cell_length_m, s.speed[i] * to_kmh,
+                    ramp ? "ramp" : "mainline");
+            if (ramp) put_csv_text(ramp, out);
+            fputc('\n', out);
         }
     }
 }
@@ -265,7 +329,7 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
     ls_progress_begin(&prog, quiet);
     double start = ls_cli_now();
     ls_world_info info = ls_world_get_info(w);
-    if (f->traj.f) write_trajectories(w, f->traj.f);
+    if (f->traj.f) write_trajectories(w, f, f->traj.f);
     while (!ls_world_done(w)) {
         ls_status st = ls_world_step(w);
         if (st != LS_OK) {
@@ -274,7 +338,7 @@ static int simulate(ls_world *w, const ls_scenario *s, run_files *f, int quiet, 
                                ls_status_name(st));
         }
         int64_t k = ls_world_step_index(w);
-        if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f->traj.f);
+        if (f->traj.f && k % f->sample_steps == 0) write_trajectories(w, f, f->traj.f);
         if ((k & 255) == 0 || ls_world_done(w)) {
             drain(w, s, f);
             int rc = check_writes(f);
@@ -337,6 +401,7 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
     run_files f;
     double wall = 0;
     int rc = open_files(o, w, &f);
+    name_ramp_lanes(w, s, &f);
     /* The space-time field costs a pass over the vehicles every step: only when written. */
     if (!rc && f.field.f && ls_world_enable_field(w, true) != LS_OK)
         rc = ls_cli_fail(1, "run", "out of memory for the space-time field");
@@ -358,13 +423,64 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
     return rc;
 }
 
+/* The files --out writes, in the order they are first opened. */
+static const char *const OUT_NAMES[] = {"speed_field.csv", "queues.csv", "detectors.csv",
+                                        "trips.csv", "summary.json"};
+
+/* The --out directory: the files it will hold if it exists, else whether it can be made. */
+static int check_out_dir(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ls_outfile_check_dir(dir) != 0
+                   ? ls_cli_fail(1, "run", "%s: %s", dir, strerror(errno))
+                   : 0;
+    for (size_t i = 0; i < sizeof OUT_NAMES / sizeof OUT_NAMES[0]; i++) {
+        char *path = join(dir, OUT_NAMES[i]);
+        if (!path) return ls_cli_fail(1, "run", "out of memory");
+        int bad = ls_outfile_check(path) != 0;
+        int rc = bad ? ls_cli_fail(1, "run", "%s: %s", path, strerror(errno)) : 0;
+        free(path);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* Every output path, before the scenario is even loaded: a run that cannot write its results
+ * should not be made to wait for them. Nothing is created. */
+static int check_outputs(const run_opts *o)
+{
+    struct stat st;
+    int later = traj_in_out_dir(o) && stat(o->out_dir, &st) != 0; /* checked with the dir */
+    if (o->trajectories && !later && ls_outfile_check(o->trajectories) != 0)
+        return ls_cli_fail(1, "run", "%s: %s", o->trajectories, strerror(errno));
+    return o->out_dir ? check_out_dir(o->out_dir) : 0;
+}
+
+/* A sampling period the steps keep exactly: a whole number of steps of model.dt. */
+static int check_sample(const run_opts *o, const ls_scenario *s)
+{
+    if (o->sample_s <= 0) return 0;
+    double steps = floor(o->sample_s / s->model.dt_s + 0.5);
+    if (steps < 1 || fabs(steps * s->model.dt_s - o->sample_s) > 1e-9 * o->sample_s)
+        return ls_cli_fail(2, "run", "--sample %g: expected a whole multiple of model.dt (%g s)",
+                           o->sample_s, s->model.dt_s);
+    return 0;
+}
+
 int ls_cmd_run(int argc, char **argv)
 {
     run_opts o;
     int rc = parse_run(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
+    if (o.sample_s > 0 && !o.trajectories)
+        return ls_cli_fail(2, "run",
+                           "--sample: only with --trajectories FILE (it is their "
+                           "sampling period)");
+    if ((rc = check_outputs(&o)) != 0) return rc;
     ls_scenario s;
     if ((rc = ls_cli_load(&o.common, &s)) != 0) return rc;
+    if ((rc = check_sample(&o, &s)) != 0) return rc;
     ls_world *w;
     if ((rc = ls_cli_create_world(&s, &w)) != 0) return rc;
     ls_cli_catch_signals();

@@ -1,10 +1,12 @@
 /* cmd_sweep.c: `lanesim sweep`: options, the checked plan of runs, and running it on threads. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "builtin.h"
+#include "outfile.h"
 #include "sweep.h"
 
 /* Option codes of this command only (the shared ones are below 2000). */
@@ -141,6 +143,17 @@ static int check_options(const sweep_opts *o, sweep_plan *p)
     return 0;
 }
 
+/* The rows file and the aggregate, before the grid is checked or any run starts: a sweep must
+ * not run for hours to find that it cannot write its results. Nothing is created. */
+static int check_outputs(const sweep_opts *o)
+{
+    const char *paths[] = {o->out, o->aggregate};
+    for (int i = 0; i < 2; i++)
+        if (paths[i] && ls_outfile_check(paths[i]) != 0)
+            return ls_cli_fail(1, "sweep", "%s: %s", paths[i], strerror(errno));
+    return 0;
+}
+
 /* --set, then --seed and --duration as the overrides they stand for (as ls_cli_load does). */
 static ls_status apply_overrides(const ls_cli_common *c, ls_source *src, ls_diags *d)
 {
@@ -196,6 +209,7 @@ int sweep_command(int argc, char **argv, sweep_executor exec)
     p.reps = p.shard_k = p.shard_n = 1;
     int rc = parse_sweep(argc, argv, &o, &p);
     if (!rc) rc = check_options(&o, &p);
+    if (!rc) rc = check_outputs(&o);
     if (!rc) rc = load_base(&o.common, &p);
     if (!rc) rc = sweep_plan_check(&p);
     if (!rc) rc = exec(&o, &p);

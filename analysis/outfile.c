@@ -3,6 +3,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,78 @@ int ls_outfile_open(ls_outfile *o, const char *path)
     }
     track(o, 1);
     return 0;
+}
+
+int ls_outfile_check(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return -1;
+    }
+    int direct = 0;
+    char *real = target(path, &direct);
+    if (!real) {
+        errno = ENOMEM;
+        return -1;
+    }
+    /* Opening a pipe to test it would wait for a reader: its permission is enough. */
+    int rc = direct ? access(real, W_OK) : 0;
+    size_t n = strlen(real) + 40;
+    char *tmp = direct ? NULL : malloc(n);
+    if (!direct && !tmp) {
+        errno = ENOMEM;
+        rc = -1;
+    } else if (tmp) {
+        snprintf(tmp, n, "%s.check.%ld", real, (long)getpid());
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        rc = fd < 0 ? -1 : 0;
+        int e = errno;
+        if (fd >= 0) close(fd), unlink(tmp);
+        errno = e;
+    }
+    free(tmp);
+    free(real);
+    return rc;
+}
+
+/* Shortens `p` in place to its nearest part that exists (p itself if it does). */
+static int existing_ancestor(char *p, struct stat *st)
+{
+    while (stat(p, st) != 0) {
+        if (errno != ENOENT || strcmp(p, ".") == 0) return -1;
+        char *slash = strrchr(p, '/');
+        while (slash && slash != p && slash[1] == 0) {
+            *slash = 0;
+            slash = strrchr(p, '/');
+        }
+        if (!slash)
+            strcpy(p, ".");
+        else
+            slash[slash == p] = 0; /* "/x" becomes "/" */
+    }
+    return 0;
+}
+
+int ls_outfile_check_dir(const char *dir)
+{
+    char *p = malloc(strlen(dir) + 2);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    strcpy(p, *dir ? dir : ".");
+    struct stat st;
+    int rc = existing_ancestor(p, &st);
+    if (!rc && !S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        rc = -1;
+    }
+    if (!rc) rc = access(p, W_OK | X_OK);
+    int e = errno;
+    free(p);
+    errno = e;
+    return rc;
 }
 
 int ls_outfile_failed(ls_outfile *o)

@@ -28,6 +28,13 @@ int ls_outfile_finish(ls_outfile *o);
 int ls_outfile_commit(ls_outfile *o);
 /* Closes and removes the temporary. Safe on a file never opened. */
 void ls_outfile_abort(ls_outfile *o);
+/* Checks, before any work, that `path` can be written as ls_outfile_open would write it: a
+ * temporary beside it is created and removed at once (no file is left), a device or pipe must
+ * be writable. Returns 0, or -1 with errno (EISDIR for a directory). */
+int ls_outfile_check(const char *path);
+/* Checks that the directory `dir` exists and is writable, or could be created (its nearest
+ * existing ancestor is a writable directory); creates nothing. Returns 0, or -1 with errno. */
+int ls_outfile_check_dir(const char *dir);
 /* Removes every temporary still open (for a clean exit on a signal or an error). */
 void ls_outfile_abort_all(void);
 

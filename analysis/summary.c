@@ -216,7 +216,10 @@ void ls_summary_print_table(const cJSON *sum, FILE *out)
     fprintf(out, "%s: %.0f s simulated (statistics after %.0f s), seed %.0f\n\n",
             cJSON_IsString(name) ? name->valuestring : "?", num(sum, "simulated_s"),
             num(sum, "warmup_s"), num(sum, "seed"));
-    fprintf(out, "lane  flow veh/h  speed km/h  density veh/km  lane changes\n");
+    /* The two speeds differ (on a congested ring by a third): the second header line says
+     * which mean each is, right-aligned under "speed km/h". */
+    fprintf(out, "lane  flow veh/h  speed km/h  density veh/km  lane changes\n"
+                 "                  space-mean\n");
     const cJSON *l;
     double flow = 0, dens = 0;
     cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sum, "lanes"))
@@ -229,7 +232,8 @@ void ls_summary_print_table(const cJSON *sum, FILE *out)
     fprintf(out, " all  %10.1f  %10.1f  %14.2f\n", flow, dens > 0 ? flow / dens : 0, dens);
     const cJSON *dets = cJSON_GetObjectItemCaseSensitive(sum, "detectors");
     if (cJSON_GetArraySize(dets) > 0) {
-        fprintf(out, "\ndetector        position m  lane  flow veh/h  speed km/h  occupancy\n");
+        fprintf(out, "\ndetector        position m  lane  flow veh/h  speed km/h  occupancy\n"
+                     "                                               time-mean\n");
         cJSON_ArrayForEach(l, dets)
         {
             const cJSON *n = cJSON_GetObjectItemCaseSensitive(l, "name");

@@ -362,3 +362,216 @@ Test(cli, od_table_agrees_with_trips_csv)
     cJSON_Delete(j);
     remove_dir(dir);
 }
+
+/* One vehicle of a trajectories.csv row: its id, lane (1-based), lane_kind and ramp name. */
+typedef struct traj_row {
+    unsigned long long id;
+    int lane;
+    char kind[16], ramp[64];
+} traj_row;
+
+static int by_id(const void *a, const void *b)
+{
+    unsigned long long x = ((const traj_row *)a)->id, y = ((const traj_row *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* The rows of `csv` at time t (to the file's two decimals), sorted by id. */
+static traj_row *rows_at(const char *csv, double t, size_t *n)
+{
+    size_t cap = 4096;
+    traj_row *rows = malloc(cap * sizeof *rows);
+    cr_assert_not_null(rows);
+    *n = 0;
+    const char *line = strchr(csv, '\n') + 1; /* after the header */
+    for (; *line; line = strchr(line, '\n') + 1) {
+        double time;
+        traj_row r = {0};
+        int got = sscanf(line, "%lf,%llu,%d,%*f,%*f,%15[^,\n],%63[^,\n]", &time, &r.id, &r.lane,
+                         r.kind, r.ramp);
+        cr_assert(got >= 4, "row: %.80s", line);
+        if (fabs(time - t) > 0.005) continue;
+        if (*n == cap) rows = realloc(rows, (cap *= 2) * sizeof *rows);
+        cr_assert_not_null(rows);
+        rows[(*n)++] = r;
+    }
+    qsort(rows, *n, sizeof *rows, by_id);
+    return rows;
+}
+
+/* Every vehicle on the road has exactly one row per sampled step: on the on-ramp road, every
+ * 60 s, the rows are compared with the world itself (the same scenario and seed, stepped here):
+ * as many rows as ls_world_counts().inside, no id twice (a vehicle crossing lanes is in two
+ * lanes, once as a ghost), each vehicle in the lane the world has it in, and ramp lanes marked
+ * `ramp` with the ramp's name, mainline lanes `mainline` with none. */
+Test(cli, trajectories_have_a_row_per_vehicle_on_the_road)
+{
+    char dir[] = "/tmp/lstest-traj-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err;
+    snprintf(c, sizeof c, "%s run %s --duration 900 --sample 60 --trajectories %s/t.csv --quiet",
+             ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    char *csv = read_dir_file(dir, "t.csv");
+    cr_assert_not_null(csv);
+    const char *head = "time_s,id,lane,position_m,speed_kmh,lane_kind,ramp\n";
+    cr_expect(strncmp(csv, head, strlen(head)) == 0, "header: %.60s", csv);
+    const char *sets[] = {"simulation.duration=900"};
+    ls_scenario s;
+    ls_test_scenario_file("scenarios/onramp.yaml", sets, 1, &s);
+    ls_world *w = ls_test_world(&s);
+    ls_world_info info = ls_world_get_info(w);
+    cr_assert_eq(info.ramp_lanes, 1);
+    int ghosts = 0, on_ramp = 0;
+    while (1) {
+        if (ls_world_step_index(w) % 60 == 0) {
+            size_t n;
+            traj_row *rows = rows_at(csv, ls_world_time(w), &n);
+            cr_expect_eq(n, ls_world_counts(w).inside, "t = %.0f s: %zu rows, %llu on the road",
+                         ls_world_time(w), n, (unsigned long long)ls_world_counts(w).inside);
+            for (size_t i = 1; i < n; i++)
+                cr_expect_neq(rows[i].id, rows[i - 1].id, "t = %.0f s: vehicle %llu twice",
+                              ls_world_time(w), rows[i].id);
+            for (int l = 0; l < info.lanes + info.ramp_lanes; l++) {
+                ls_lane_state st = ls_world_lane(w, l);
+                for (int i = 0; i < st.count; i++) {
+                    if (st.handle[i] & LS_HANDLE_OBSTACLE) continue;
+                    if (st.handle[i] & LS_HANDLE_GHOST) {
+                        ghosts++;
+                        continue;
+                    }
+                    ls_vehicle_info v;
+                    cr_assert_eq(ls_world_vehicle(w, st.handle[i], &v), LS_OK);
+                    traj_row key = {.id = v.id};
+                    traj_row *r = bsearch(&key, rows, n, sizeof *rows, by_id);
+                    cr_assert_not_null(r, "t = %.0f s: no row for vehicle %llu in lane %d",
+                                       ls_world_time(w), (unsigned long long)v.id, l + 1);
+                    cr_expect_eq(r->lane, l + 1, "vehicle %llu", (unsigned long long)v.id);
+                    int ramp = l >= info.lanes;
+                    on_ramp += ramp;
+                    cr_expect_str_eq(r->kind, ramp ? "ramp" : "mainline");
+                    cr_expect_str_eq(r->ramp, ramp ? "on-ramp" : "");
+                }
+            }
+            free(rows);
+        }
+        if (ls_world_done(w)) break;
+        cr_assert_eq(ls_world_step(w), LS_OK);
+    }
+    cr_expect_gt(on_ramp, 0, "no vehicle on the ramp at any sampled time");
+    cr_expect_gt(ghosts, 0, "no vehicle crossing lanes at any sampled time");
+    ls_world_destroy(w);
+    free(csv);
+    remove_dir(dir);
+}
+
+/* An output path that cannot be written fails before anything runs or is created: exit
+ * status 1 and one line naming it; the --out directory is not made when --trajectories cannot
+ * be written, and no trajectories are started when --out cannot be made. */
+Test(cli, unwritable_outputs_fail_before_running)
+{
+    char dir[] = "/tmp/lstest-paths-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char c[4096], *out, *err, file[256];
+    snprintf(file, sizeof file, "%s/file", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    const char *cases[][2] = {
+        {"o", "/nonexistent/t.csv"}, {"o", "no/such/t.csv"}, {"file/o", "t.csv"}, {"o", ""}};
+    for (int i = 0; i < 4; i++) {
+        char traj[512];
+        if (cases[i][1][0] == '/')
+            snprintf(traj, sizeof traj, "%s", cases[i][1]);
+        else
+            snprintf(traj, sizeof traj, "%s/%s", dir, cases[i][1]);
+        snprintf(c, sizeof c,
+                 "%s run %s --duration 60 --set simulation.warmup=0 --out %s/%s --trajectories %s "
+                 "--quiet",
+                 ls_test_cli(), ls_test_src("scenarios/ring.yaml"), dir, cases[i][0], traj);
+        cr_expect_eq(ls_test_run(c, &out, &err), 1, "%s", c);
+        cr_expect(strncmp(err, "lanesim run: ", 13) == 0 &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%s: %s", c, err);
+        free(out), free(err);
+        /* Only the file made above is left in the directory. */
+        snprintf(c, sizeof c, "ls -A %s", dir);
+        cr_assert_eq(ls_test_run(c, &out, &err), 0);
+        cr_expect_str_eq(out, "file\n", "case %d left files behind", i);
+        free(out), free(err);
+    }
+    remove_dir(dir);
+}
+
+/* --sample needs --trajectories, and a period the steps can keep: a whole multiple of
+ * model.dt. Either mistake is one line and exit status 2; 2.5 s with dt = 0.5 s samples at
+ * 0, 2.5, 5, ... s. */
+Test(cli, sample_period_is_checked)
+{
+    char c[4096], *out, *err;
+    const char *bad[] = {"--sample 10", "--sample 2.5 --trajectories /dev/null",
+                         "--sample 0.5 --trajectories /dev/null"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(c, sizeof c, "%s run %s --duration 60 --set simulation.warmup=0 %s --quiet",
+                 ls_test_cli(), ls_test_src("scenarios/ring.yaml"), bad[i]);
+        cr_expect_eq(ls_test_run(c, &out, &err), 2, "%s", bad[i]);
+        cr_expect(strncmp(err, "lanesim run: --sample", 21) == 0 &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%s: %s", bad[i], err);
+        free(out), free(err);
+    }
+    char dir[] = "/tmp/lstest-sample-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(c, sizeof c,
+             "%s run %s --duration 10 --set simulation.warmup=0 --set model.dt=0.5 --sample 2.5 "
+             "--trajectories %s/t.csv "
+             "--quiet",
+             ls_test_cli(), ls_test_src("scenarios/ring.yaml"), dir);
+    cr_assert_eq(ls_test_run(c, &out, &err), 0, "%s", err);
+    free(out), free(err);
+    char *csv = read_dir_file(dir, "t.csv");
+    cr_assert_not_null(csv);
+    double expect = 0;
+    int times = 0;
+    for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+        double t;
+        cr_assert_eq(sscanf(line, "%lf,", &t), 1);
+        if (fabs(t - expect) < 1e-9) continue;
+        expect += 2.5;
+        times++;
+        cr_expect(fabs(t - expect) < 1e-9, "row at %.2f s after %.2f s", t, expect - 2.5);
+    }
+    cr_expect_eq(times, 4, "sampled times after 0: %d, expected 2.5, 5, 7.5, 10", times);
+    free(csv);
+    remove_dir(dir);
+}
+
+/* The column of `word` in the line after the header line `head` starts at, which must end
+ * where "speed km/h" ends in the header (right-aligned under it). */
+static void expect_under_speed(const char *head, const char *word)
+{
+    const char *speed = strstr(head, "speed km/h"), *next = strchr(head, '\n');
+    cr_assert(speed && next && speed < next, "header: %.100s", head);
+    long end = speed + 10 - head;
+    const char *at = strstr(next + 1, word);
+    cr_expect(at && at + strlen(word) - (next + 1) == end && at[strlen(word)] == '\n' &&
+                  strspn(next + 1, " ") == (size_t)(at - next - 1),
+              "'%s' not alone under \"speed km/h\": %.200s", word, head);
+}
+
+/* The table says which mean each speed is: the lanes' speed is the space-mean over the whole
+ * road, the detectors' the time-mean at the loop (on ring.yaml they differ by 40 km/h). */
+Test(cli, table_says_which_mean_speed)
+{
+    char *out, *err;
+    int rc =
+        ls_test_run(cmd("%s run %s --quiet", ls_test_src("scenarios/ring.yaml"), 0), &out, &err);
+    cr_assert_eq(rc, 0, "stderr: %s", err);
+    const char *lanes = strstr(out, "lane  flow veh/h  speed km/h");
+    const char *dets = strstr(out, "\ndetector        position m  lane  flow veh/h  speed km/h");
+    cr_assert(lanes && dets, "%s", out);
+    expect_under_speed(lanes, "space-mean");
+    expect_under_speed(dets + 1, "time-mean");
+    free(out), free(err);
+}

@@ -515,3 +515,47 @@ Test(sweep, aggregate_matches_a_hand_computation)
     free(agg);
     remove_dir();
 }
+
+/* An output path that cannot be written fails at once, before any run: exit status 1, one line
+ * naming the path, and nothing written (no rows file, no definition beside it, no merged file).
+ */
+Test(sweep, unwritable_outputs_fail_before_any_run)
+{
+    make_dir();
+    char args[1024], *err;
+    const char *bad[] = {"/nonexistent/agg.csv", in_dir("no/such/agg.csv"), dir};
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, SMALL "--grid model.p_slow=0.1,0.2 --out %s --aggregate %s",
+                 in_dir("rows.csv"), bad[i]);
+        cr_expect_eq(sweep(args, &err), 1, "--aggregate %s", bad[i]);
+        cr_expect(strncmp(err, "lanesim sweep: ", 15) == 0 && strstr(err, bad[i]) &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "--aggregate %s: %s", bad[i], err);
+        free(err);
+        struct stat st;
+        cr_expect_neq(stat(in_dir("rows.csv"), &st), 0, "--aggregate %s: rows written", bad[i]);
+        cr_expect_neq(stat(in_dir("rows.csv.sweep"), &st), 0, "--aggregate %s", bad[i]);
+    }
+    snprintf(args, sizeof args, SMALL "--grid model.p_slow=0.1 --out %s", in_dir("no/rows.csv"));
+    cr_expect_eq(sweep(args, &err), 1);
+    cr_expect(strstr(err, "no/rows.csv") && strchr(err, '\n') == err + strlen(err) - 1, "%s", err);
+    free(err);
+    /* merge: the same for OUT and --aggregate. */
+    snprintf(args, sizeof args, SMALL "--grid model.p_slow=0.1 --out %s", in_dir("part.csv"));
+    sweep_ok(args);
+    const char *merges[][2] = {{"out.csv", "/nonexistent/agg.csv"}, {"no/out.csv", "agg.csv"}};
+    for (int i = 0; i < 2; i++) {
+        char c[4096], *out;
+        snprintf(c, sizeof c, "%s merge %s %s --aggregate %s", ls_test_cli(), in_dir(merges[i][0]),
+                 in_dir("part.csv"), merges[i][1][0] == '/' ? merges[i][1] : in_dir(merges[i][1]));
+        cr_expect_eq(ls_test_run(c, &out, &err), 1, "%s", c);
+        cr_expect(strncmp(err, "lanesim merge: ", 15) == 0 &&
+                      strchr(err, '\n') == err + strlen(err) - 1,
+                  "%s: %s", c, err);
+        free(out), free(err);
+        struct stat st;
+        cr_expect_neq(stat(in_dir("out.csv"), &st), 0, "%s: merged file written", c);
+        cr_expect_neq(stat(in_dir("agg.csv"), &st), 0, "%s: aggregate written", c);
+    }
+    remove_dir();
+}
