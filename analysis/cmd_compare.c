@@ -161,9 +161,10 @@ static int write_by_departure(ls_outfile *f, const ls_scenario *s, const cmp_run
     return 0;
 }
 
+/* A strategy that keeps its entry lane (unless forced): the subject of Traffic I. */
 static int keeps_lane(const ls_strategy_def *st)
 {
-    return st->policy == LS_POLICY_KEEP;
+    return st->policy == LS_POLICY_KEEP && st->then.move_to == 0 && !st->reenter.exit[0];
 }
 
 static void print_table(const ls_scenario *s, const int *idx, int n, const cmp_stats *st, int runs)
