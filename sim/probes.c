@@ -229,9 +229,9 @@ void ls_probes_trip_end(ls_world *w, uint32_t h, double exit_s)
     int wanted = pr->leg == 0 && r->re_exit >= 0 ? r->re_exit : r->exit;
     res->status = ramp == wanted ? LS_PROBE_FINISHED : LS_PROBE_MISSED_EXIT;
     res->travel_time_s = exit_s - res->departure_s;
-    double best = 0;
-    for (int l = 0; l < w->lanes; l++) best = fmax(best, pr->lane_sum[l]);
-    res->lane_fastest = res->observed_s > 0 && pr->own_sum >= best;
+    double best = INFINITY;
+    for (int l = 0; l < w->lanes; l++) best = fmin(best, pr->lane_time[l]);
+    res->lane_fastest = res->observed_s > 0 && pr->own_time <= best;
     drop_live(p, index);
 }
 
@@ -282,14 +282,19 @@ static double speed_near(const ls_world *w, int l, int32_t x, int32_t r)
     return n ? (double)sum / (double)n : (double)w->road_vmax;
 }
 
-static void observe_lanes(ls_world *w, ls_probe *pr, ls_probe_result *res, int lane, int32_t x)
+/* The lanes near a probe that moved v cells this step. Which lane was fastest over the trip is
+ * judged by the time each would have taken over the stretches the probe drove (v / v_lane per
+ * step), not by speeds summed over time: a time average weights the places where the probe was
+ * stuck, and so its own lane, most (the selection effect behind "the other lane is faster"). */
+static void observe_lanes(ls_world *w, ls_probe *pr, ls_probe_result *res, int lane, int32_t x,
+                          int32_t v)
 {
     double speed[LS_MAX_LANES];
     for (int l = 0; l < w->lanes; l++) {
         speed[l] = speed_near(w, l, x, w->probes.window);
-        pr->lane_sum[l] += speed[l];
+        pr->lane_time[l] += v / fmax(speed[l], 0.1);
     }
-    pr->own_sum += speed[lane];
+    pr->own_time += v / fmax(speed[lane], 0.1);
     double faster = speed[lane] + w->lc_gain;
     int slower = (lane > 0 && speed[lane - 1] >= faster) ||
                  (lane + 1 < w->lanes && speed[lane + 1] >= faster);
@@ -312,7 +317,7 @@ void ls_probes_observe(ls_world *w)
         if (lane >= w->lanes) continue; /* on its on-ramp: not yet beside the mainline lanes */
         ls_probe_result *res = &p->result[p->live[k]];
         if (w->fleet.entry_step[h] != w->step) count_passes(w, res, h, ln->front[i], ln->speed[i]);
-        observe_lanes(w, pr, res, lane, ln->front[i]);
+        observe_lanes(w, pr, res, lane, ln->front[i], ln->speed[i]);
     }
 }
 

@@ -32,8 +32,9 @@ typedef struct ls_probe {
     int slot;        /* position of its strategy among those followed */
     int leg;         /* 0, or 1 once it left by exit_reenter's exit */
     double ready_s;  /* between the legs: when it joins the on-ramp's queue, s */
-    double own_sum;  /* sum over observed steps of its own lane's speed near it, cells/step */
-    double lane_sum[LS_MAX_LANES]; /* the same for every mainline lane, cells/step */
+    double own_time; /* steps its trip took, lane by lane: sum of v / v_own near it */
+    double lane_time[LS_MAX_LANES]; /* steps each mainline lane would have taken over the
+                                       same stretches: sum of v / v_lane near it */
 } ls_probe;
 
 typedef struct ls_probes_state {

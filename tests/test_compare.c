@@ -285,3 +285,36 @@ Test(compare, bad_input_exit_2_with_position)
         cr_expect(strncmp(line, want[i], strlen(want[i])) == 0, "%s", line);
     }
 }
+
+/* Traffic I: with N statistically equal lanes, a driver's lane is the fastest over a trip in
+ * about 1/N of the trips. Three equal lanes (equal split, symmetric lane changes), probes
+ * keeping each lane: the share over the three is 1/3 within a sampling tolerance (about 300
+ * trips: standard error 0.027; +-0.1 allows for the edge lanes differing from the middle). */
+Test(compare, equal_lanes_fastest_about_one_in_n)
+{
+    const char yaml[] = "name: equal\n"
+                        "road: {length: 3000, lanes: 3}\n"
+                        "vehicles: [{type: car, length: 7.5, max_speed: 75 mph}]\n"
+                        "demand: {mainline: {flow: 5200}}\n"
+                        "lane_change: {enabled: true}\n"
+                        "strategies:\n"
+                        "  - {name: one, enter_lane: 1}\n"
+                        "  - {name: two, enter_lane: 2}\n"
+                        "  - {name: three, enter_lane: 3}\n"
+                        "probes: {every: 20}\n"
+                        "simulation: {duration: 1500, warmup: 300}\n";
+    ls_scenario s;
+    ls_test_scenario(yaml, NULL, 0, &s);
+    cmp_run runs[2];
+    cmp_stats st[3];
+    compare(&s, 2, 2, runs, st, 3);
+    double fastest = 0, trips = 0;
+    for (int k = 0; k < 3; k++) {
+        fastest += st[k].share_trips_fastest * (double)st[k].trips;
+        trips += (double)st[k].trips;
+    }
+    cr_expect_gt(trips, 250);
+    cr_expect(fabs(fastest / trips - 1.0 / 3) < 0.1, "share %g of %g trips", fastest / trips,
+              trips);
+    cmp_runs_free(runs, 2);
+}

@@ -254,8 +254,8 @@ typedef struct ls_probe_result {
     double observed_s;    /* s observed */
     double slower_s;      /* s during which a lane beside ran at least lane_change.min_gain faster
                              than its own near it (200 m around it) */
-    bool lane_fastest;    /* its own lane's speed near it, summed over the trip, was at least
-                             that of every other lane */
+    bool lane_fastest;    /* over the stretches it drove, its own lane (near it, at the time)
+                             would have taken no longer than any other lane */
 } ls_probe_result;
 
 /* Enables probes of the strategies `strategies[0..count)` (indices into the scenario's, in that
