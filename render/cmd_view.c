@@ -260,14 +260,12 @@ static void apply_view(ls_viewer *v, const view_opts *o)
     ls_view_show_span(w, g, w->win_w, center, span);
 }
 
-/* Without a display there is nothing to show, but a screenshot can still be drawn offscreen. */
-static void offscreen_if_headless(const view_opts *o)
+/* Without a display server a screenshot is drawn offscreen, and a live window can only be the
+ * Linux console's (KMSDRM): probing X11 and Wayland then only prints libwayland's complaints. */
+static void choose_video_driver(const view_opts *o)
 {
-    if (!o->screenshot || getenv("SDL_VIDEODRIVER")) return;
-    if ((getenv("DISPLAY") && *getenv("DISPLAY")) ||
-        (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
-        return;
-    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (getenv("SDL_VIDEODRIVER") || ls_viewer_has_display()) return;
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, o->screenshot ? "offscreen" : "KMSDRM");
 }
 
 /* Finds the vehicle with that id among those on the road (the API looks vehicles up by handle,
@@ -308,9 +306,9 @@ static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
     ls_viewer *v = malloc(sizeof *v);
     if (!v) return ls_cli_fail(1, "view", "out of memory");
     char err[1024];
-    offscreen_if_headless(o);
+    choose_video_driver(o);
     int rc = 0;
-    ls_viewer_config cfg = {o->width, o->height, o->renderer};
+    ls_viewer_config cfg = {o->width, o->height, o->renderer, !o->screenshot};
     if (ls_viewer_open(v, w, s, &cfg, err, sizeof err) != 0) {
         free(v);
         return ls_cli_fail(1, "view", "%s", err);

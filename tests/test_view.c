@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
@@ -56,7 +57,7 @@ static void open_with(fixture *f, const char *yaml, const char *const *sets, int
     ls_diags_clear(&d);
     cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
     char err[512];
-    ls_viewer_config cfg = {w, h, renderer};
+    ls_viewer_config cfg = {w, h, renderer, 0};
     cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
 }
 
@@ -765,4 +766,42 @@ Test(view_cli, lanesim_itself_does_not_load_sdl)
     cr_expect_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
     cr_expect(strstr(out, "usage: lanesim view") != NULL);
     free(out), free(err);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs `lanesim view` on the default scenario with neither display variable nor SDL_VIDEODRIVER
+ * set, plus `env_extra`; a hang is cut off after 20 s. Checks what a user without a display must
+ * see: exit 1 within a few seconds, and one line saying why. */
+static void expect_no_window(const char *env_extra)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd,
+             "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s timeout 20 %s view",
+             env_extra, ls_test_cli());
+    double t0 = wall_now();
+    int rc = ls_test_run(cmd, &out, &err);
+    double secs = wall_now() - t0;
+    cr_expect_eq(rc, 1, "%s: exit status %d after %.1f s; stderr: %s", env_extra, rc, secs, err);
+    cr_expect_lt(secs, 5.0, "%s: took %.1f s", env_extra, secs);
+    char *nl = strchr(err, '\n');
+    cr_expect(nl && nl[1] == 0, "%s: not one line: %s", env_extra, err);
+    cr_expect(strncmp(err, "lanesim view: cannot open a window", 34) == 0, "%s: %s", env_extra,
+              err);
+    free(out), free(err);
+}
+
+/* SDL 2.26 falls back to its offscreen driver when no real one works: the window then exists
+ * where nobody sees or closes it, and the viewer used to run on forever. */
+Test(view_cli, without_a_display_exits_1_at_once_with_one_line, .timeout = 90)
+{
+    expect_no_window("-u XDG_RUNTIME_DIR");
+    expect_no_window("XDG_RUNTIME_DIR=/tmp");
+    /* A display that names no X server: SDL tries it, fails, and would fall back likewise. */
+    expect_no_window("XDG_RUNTIME_DIR=/tmp DISPLAY=:271");
 }
