@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_common.h"
 #include "cmd_view.h"
 #include "viewer.h"
 
-/* Option codes of this command, clear of the shared ones in cli.h. */
+/* Option codes of this command, clear of the shared ones in cli_common.h. */
 enum {
     OPT_AT = 2000,
     OPT_SCREENSHOT,
@@ -221,11 +221,7 @@ static int view_option(int c, const char *arg, view_opts *o)
 /* 0 to go on, -1 after --help, or the exit status of a bad option. */
 static int parse_view(int argc, char **argv, view_opts *o)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
-                                         {"seed", required_argument, 0, LS_OPT_SEED},
-                                         {"duration", required_argument, 0, LS_OPT_DURATION},
-                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
-                                         {"help", no_argument, 0, LS_OPT_HELP},
+    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS,
                                          {"at", required_argument, 0, OPT_AT},
                                          {"screenshot", required_argument, 0, OPT_SCREENSHOT},
                                          {"size", required_argument, 0, OPT_SIZE},
@@ -266,8 +262,8 @@ static int parse_view(int argc, char **argv, view_opts *o)
                                argv[optind - 1]);
         if ((r = view_option(c, optarg, o)) != 0) return r;
     }
-    if (optind < argc) o->common.scenario = argv[optind++];
-    if (optind < argc) return ls_cli_fail(2, "view", "unexpected argument %s", argv[optind]);
+    int rc = ls_cli_scenario_operand(&o->common, argc, argv, "view");
+    if (rc) return rc;
     if (o->follow > 0 && !isnan(o->follow_near_m))
         return ls_cli_fail(2, "view", "--follow and --follow-near: give one or the other");
     return 0;
