@@ -61,13 +61,10 @@ bench: build
 	./$(BUILD)/lanesim bench
 
 # The pictures in README.md and docs/viewer.md, drawn by `lanesim view --screenshot` with SDL's
-# offscreen driver (no display needed).
+# offscreen driver (no display needed). tests/test_view.c runs the same script.
 .PHONY: screenshots
 screenshots: build
-	SDL_VIDEODRIVER=offscreen ./$(BUILD)/lanesim view scenarios/us101-sr92.yaml --at 5400 \
-		--span 1600 --follow 10335 --lane 4 --screenshot docs/images/us101-sr92.png
-	SDL_VIDEODRIVER=offscreen ./$(BUILD)/lanesim view scenarios/ring-2lane.yaml --at 900 \
-		--center 3000 --span 2000 --screenshot docs/images/ring-2lane.png
+	sh tools/screenshots.sh ./$(BUILD)/lanesim docs/images
 
 # The fuzz targets (clang's libFuzzer with ASan + UBSan) in their own build tree, one process at
 # a time: `make fuzz-ci` is CI's bounded run (a fixed number of inputs from a fixed seed, about

@@ -1,4 +1,5 @@
-/* cli.h: what the subcommands share: options, scenario loading, messages, progress. */
+/* cli.h: what the subcommands of lanesim share: the glue of cli_common.h, and progress, clock
+ * and signals. */
 #ifndef LS_CLI_H
 #define LS_CLI_H
 
@@ -6,57 +7,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_common.h"
 #include "lanesim/lanesim.h"
 
-#define LS_CLI_MAX_SETS 256
-
-/* Options common to every subcommand that loads a scenario (docs/cli.md). */
-typedef struct ls_cli_common {
-    const char *scenario; /* path, or NULL for the built-in default */
-    const char *sets[LS_CLI_MAX_SETS];
-    int set_count;
-    const char *seed;     /* --seed, as typed */
-    const char *duration; /* --duration, as typed */
-    int quiet;
-} ls_cli_common;
-
-/* Option codes for getopt_long shared by the subcommands (values above any character). */
+/* The lanesim command's own option codes (the shared ones are in cli_common.h). */
 enum {
-    LS_OPT_SET = 1000,
-    LS_OPT_SEED,
-    LS_OPT_DURATION,
-    LS_OPT_QUIET,
-    LS_OPT_HELP,
-    LS_OPT_FORMAT,
+    LS_OPT_FORMAT = LS_OPT_COMMON_END,
     LS_OPT_OUT,
     LS_OPT_TRAJECTORIES,
     LS_OPT_SAMPLE,
     LS_OPT_CASE,
     LS_OPT_REPEATS,
 };
-
-/* Handles a shared option; returns 1 if it was one, 0 if not, -1 (message printed) if bad. */
-int ls_cli_common_option(ls_cli_common *c, int opt, const char *arg);
-
-/* Loads the scenario with every override; prints each problem as one line on stderr.
- * Returns 0, or the exit status (2 bad input, 1 I/O). */
-int ls_cli_load(const ls_cli_common *c, ls_scenario *out);
-
-/* Creates the world of a loaded scenario, printing any problem. Returns 0 or the exit status. */
-int ls_cli_create_world(const ls_scenario *s, ls_world **out);
-
-/* Prints every diagnostic, one line each, on stderr. */
-void ls_cli_print_diags(const ls_diags *d);
-
-/* "lanesim CMD: message" on stderr; returns `status` for `return ls_cli_fail(...)`. */
-int ls_cli_fail(int status, const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-/* Parses a strictly positive number of the whole string; returns 0 on success. */
-int ls_cli_parse_positive(const char *s, double *out);
 
 /* Wall-clock seconds since an arbitrary origin (monotonic). */
 double ls_cli_now(void);

@@ -67,11 +67,7 @@ static const char run_help[] =
 static int parse_run(int argc, char **argv, run_opts *o)
 {
     static const struct option opts[] = {
-        {"set", required_argument, 0, LS_OPT_SET},
-        {"seed", required_argument, 0, LS_OPT_SEED},
-        {"duration", required_argument, 0, LS_OPT_DURATION},
-        {"quiet", no_argument, 0, LS_OPT_QUIET},
-        {"help", no_argument, 0, LS_OPT_HELP},
+        LS_CLI_COMMON_OPTIONS,
         {"format", required_argument, 0, LS_OPT_FORMAT},
         {"out", required_argument, 0, LS_OPT_OUT},
         {"trajectories", required_argument, 0, LS_OPT_TRAJECTORIES},
@@ -112,9 +108,7 @@ static int parse_run(int argc, char **argv, run_opts *o)
                                argv[optind - 1]);
         }
     }
-    if (optind < argc) o->common.scenario = argv[optind++];
-    if (optind < argc) return ls_cli_fail(2, "run", "unexpected argument %s", argv[optind]);
-    return 0;
+    return ls_cli_scenario_operand(&o->common, argc, argv, "run");
 }
 
 static char *join(const char *dir, const char *name)

@@ -95,11 +95,7 @@ static int sweep_option(int c, const char *arg, sweep_opts *o, sweep_plan *p)
 
 static int parse_sweep(int argc, char **argv, sweep_opts *o, sweep_plan *p)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
-                                         {"seed", required_argument, 0, LS_OPT_SEED},
-                                         {"duration", required_argument, 0, LS_OPT_DURATION},
-                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
-                                         {"help", no_argument, 0, LS_OPT_HELP},
+    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS,
                                          {"grid", required_argument, 0, OPT_GRID},
                                          {"reps", required_argument, 0, OPT_REPS},
                                          {"jobs", required_argument, 0, OPT_JOBS},
@@ -123,9 +119,7 @@ static int parse_sweep(int argc, char **argv, sweep_opts *o, sweep_plan *p)
         rc = sweep_option(c, c == '?' ? argv[optind - 1] : optarg, o, p);
     }
     if (rc) return rc;
-    if (optind < argc) o->common.scenario = argv[optind++];
-    if (optind < argc) return ls_cli_fail(2, "sweep", "unexpected argument %s", argv[optind]);
-    return 0;
+    return ls_cli_scenario_operand(&o->common, argc, argv, "sweep");
 }
 
 static int check_options(const sweep_opts *o, sweep_plan *p)

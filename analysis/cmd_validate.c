@@ -12,12 +12,7 @@ static const char validate_help[] =
 
 int ls_cmd_validate(int argc, char **argv)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
-                                         {"seed", required_argument, 0, LS_OPT_SEED},
-                                         {"duration", required_argument, 0, LS_OPT_DURATION},
-                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
-                                         {"help", no_argument, 0, LS_OPT_HELP},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
     ls_cli_common c;
     memset(&c, 0, sizeof c);
     opterr = 0;
@@ -34,11 +29,9 @@ int ls_cmd_validate(int argc, char **argv)
         if (opt == ':') return ls_cli_fail(2, "validate", "%s: expected a value", argv[optind - 1]);
         return ls_cli_fail(2, "validate", "unknown option %s", argv[optind - 1]);
     }
-    if (optind < argc) c.scenario = argv[optind++];
-    if (optind < argc) return ls_cli_fail(2, "validate", "unexpected argument %s", argv[optind]);
     ls_scenario s;
-    int rc = ls_cli_load(&c, &s);
-    if (rc) return rc;
+    int rc = ls_cli_scenario_operand(&c, argc, argv, "validate");
+    if (rc || (rc = ls_cli_load(&c, &s)) != 0) return rc;
     /* Building the world finds what only the grid shows (speeds that round to 0 cells, roads
      * past the limits). */
     ls_world *w;

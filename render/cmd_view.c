@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_common.h"
 #include "cmd_view.h"
 #include "viewer.h"
 
-/* Option codes of this command, clear of the shared ones in cli.h. */
+/* Option codes of this command, clear of the shared ones in cli_common.h. */
 enum {
     OPT_AT = 2000,
     OPT_SCREENSHOT,
@@ -25,6 +25,7 @@ enum {
     OPT_STATS,
     OPT_FOLLOW,
     OPT_RENDERER,
+    OPT_FOLLOW_NEAR,
 };
 
 typedef struct view_opts {
@@ -39,7 +40,9 @@ typedef struct view_opts {
     int units;               /* -1 = the scenario's */
     long frames;
     int stats;
-    double follow; /* vehicle id to follow at --at; 0 = none */
+    double follow;        /* vehicle id to follow at --at; 0 = none */
+    double follow_near_m; /* --follow-near: road position (m), NAN = none */
+    int follow_lane;      /* --follow-near's lane, 1-based; 0 = any */
     ls_renderer_choice renderer;
 } view_opts;
 
@@ -60,6 +63,8 @@ static const char view_help[] =
     "  --span M             metres of road the main view shows (default 1000), or \"all\"\n"
     "  --lane N             lane of the space-time diagram (default 1)\n"
     "  --follow ID          follow vehicle ID (it must be on the road at --at)\n"
+    "  --follow-near M[,N]  follow the vehicle whose front is nearest road position M (m) at\n"
+    "                       --at, in lane N if given, else in any lane of the road\n"
     "  --units kmh|mph      speed unit of the labels (default: the scenario's)\n"
     "  --renderer R         auto, gpu or software (default auto: see docs/viewer.md)\n"
     "  --frames N           quit after N frames\n"
@@ -103,6 +108,29 @@ static int parse_span(const char *s, view_opts *o)
     }
     if (ls_cli_parse_positive(s, &o->span_m) != 0)
         return ls_cli_fail(2, "view", "--span %s: expected metres or \"all\"", s);
+    return 0;
+}
+
+/* "M" or "M,LANE": a road position in metres and an optional lane number. */
+static int parse_follow_near(const char *s, view_opts *o)
+{
+    char *end;
+    errno = 0;
+    double m = strtod(s, &end);
+    double lane = 0;
+    int ok = end != s && !errno && isfinite(m) && m >= 0;
+    if (ok && *end == ',')
+        ok = parse_number(end + 1, &lane) == 0 && lane >= 1 && lane <= LS_MAX_LANES &&
+             lane == floor(lane);
+    else if (ok)
+        ok = *end == 0;
+    if (!ok)
+        return ls_cli_fail(2, "view",
+                           "--follow-near %s: expected a road position in metres, optionally "
+                           "followed by ,LANE (e.g. 5900,4)",
+                           s);
+    o->follow_near_m = m;
+    o->follow_lane = (int)lane;
     return 0;
 }
 
@@ -183,6 +211,8 @@ static int view_option(int c, const char *arg, view_opts *o)
     case OPT_STATS:
         o->stats = 1;
         return 0;
+    case OPT_FOLLOW_NEAR:
+        return parse_follow_near(arg, o);
     default:
         return parse_numeric(c, arg, o);
     }
@@ -191,11 +221,7 @@ static int view_option(int c, const char *arg, view_opts *o)
 /* 0 to go on, -1 after --help, or the exit status of a bad option. */
 static int parse_view(int argc, char **argv, view_opts *o)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
-                                         {"seed", required_argument, 0, LS_OPT_SEED},
-                                         {"duration", required_argument, 0, LS_OPT_DURATION},
-                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
-                                         {"help", no_argument, 0, LS_OPT_HELP},
+    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS,
                                          {"at", required_argument, 0, OPT_AT},
                                          {"screenshot", required_argument, 0, OPT_SCREENSHOT},
                                          {"size", required_argument, 0, OPT_SIZE},
@@ -209,10 +235,16 @@ static int parse_view(int argc, char **argv, view_opts *o)
                                          {"stats", no_argument, 0, OPT_STATS},
                                          {"follow", required_argument, 0, OPT_FOLLOW},
                                          {"renderer", required_argument, 0, OPT_RENDERER},
+                                         {"follow-near", required_argument, 0, OPT_FOLLOW_NEAR},
                                          {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    *o = (view_opts){
-        .width = 1280, .height = 800, .speed = 1, .center_m = NAN, .span_m = NAN, .units = -1};
+    *o = (view_opts){.width = 1280,
+                     .height = 800,
+                     .speed = 1,
+                     .center_m = NAN,
+                     .span_m = NAN,
+                     .units = -1,
+                     .follow_near_m = NAN};
     opterr = 0;
     optind = 1;
     int c;
@@ -230,8 +262,10 @@ static int parse_view(int argc, char **argv, view_opts *o)
                                argv[optind - 1]);
         if ((r = view_option(c, optarg, o)) != 0) return r;
     }
-    if (optind < argc) o->common.scenario = argv[optind++];
-    if (optind < argc) return ls_cli_fail(2, "view", "unexpected argument %s", argv[optind]);
+    int rc = ls_cli_scenario_operand(&o->common, argc, argv, "view");
+    if (rc) return rc;
+    if (o->follow > 0 && !isnan(o->follow_near_m))
+        return ls_cli_fail(2, "view", "--follow and --follow-near: give one or the other");
     return 0;
 }
 
@@ -243,6 +277,12 @@ static int check_against(const view_opts *o, const ls_scenario *s)
                            s->simulation.duration_s);
     if (o->lane > s->road.lanes)
         return ls_cli_fail(2, "view", "--lane %d: the road has %d lanes", o->lane, s->road.lanes);
+    if (o->follow_lane > s->road.lanes)
+        return ls_cli_fail(2, "view", "--follow-near %g,%d: the road has %d lanes",
+                           o->follow_near_m, o->follow_lane, s->road.lanes);
+    if (o->follow_near_m > s->road.length_m)
+        return ls_cli_fail(2, "view", "--follow-near %g: past the end of the road (%g m)",
+                           o->follow_near_m, s->road.length_m);
     return 0;
 }
 
@@ -260,14 +300,22 @@ static void apply_view(ls_viewer *v, const view_opts *o)
     ls_view_show_span(w, g, w->win_w, center, span);
 }
 
-/* Without a display there is nothing to show, but a screenshot can still be drawn offscreen. */
-static void offscreen_if_headless(const view_opts *o)
+/* Without a display server a screenshot is drawn offscreen, and a live window can only be the
+ * Linux console's (KMSDRM): probing X11 and Wayland then only prints libwayland's complaints. */
+static void choose_video_driver(const view_opts *o)
 {
-    if (!o->screenshot || getenv("SDL_VIDEODRIVER")) return;
-    if ((getenv("DISPLAY") && *getenv("DISPLAY")) ||
-        (getenv("WAYLAND_DISPLAY") && *getenv("WAYLAND_DISPLAY")))
-        return;
-    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (getenv("SDL_VIDEODRIVER") || ls_viewer_has_display()) return;
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, o->screenshot ? "offscreen" : "KMSDRM");
+}
+
+/* A vehicle of its own in a lane (not a lane-changing copy or a closed stretch), or -1. */
+static int vehicle_at(const ls_viewer *v, ls_lane_state ls, int i, ls_vehicle_info *info)
+{
+    uint32_t h = ls.handle[i];
+    if ((h & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) ||
+        ls_world_vehicle(v->scene.world, h, info) != LS_OK)
+        return -1;
+    return 0;
 }
 
 /* Finds the vehicle with that id among those on the road (the API looks vehicles up by handle,
@@ -278,16 +326,45 @@ static int follow_id(ls_viewer *v, uint64_t id)
         ls_lane_state ls = ls_world_lane(v->scene.world, lane);
         for (int i = 0; i < ls.count; i++) {
             ls_vehicle_info info;
-            uint32_t h = ls.handle[i];
-            if ((h & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) ||
-                ls_world_vehicle(v->scene.world, h, &info) != LS_OK || info.id != id)
-                continue;
-            ls_view_follow(&v->view, id, h);
+            if (vehicle_at(v, ls, i, &info) != 0 || info.id != id) continue;
+            ls_view_follow(&v->view, id, ls.handle[i]);
             return 0;
         }
     }
     return ls_cli_fail(2, "view", "--follow %llu: no such vehicle on the road at %g s",
                        (unsigned long long)id, ls_world_time(v->scene.world));
+}
+
+/* The vehicle of the mainline lanes (or of one lane) whose front is nearest `at_m`; a tie goes to
+ * the lower lane number, then to the vehicle upstream, so the choice never depends on the order
+ * of the lane arrays. */
+static int follow_near(ls_viewer *v, const view_opts *o, int road_lanes)
+{
+    int first = o->follow_lane ? o->follow_lane - 1 : 0;
+    int last = o->follow_lane ? o->follow_lane - 1 : road_lanes - 1;
+    double best = INFINITY, best_front = 0;
+    int best_lane = -1;
+    uint64_t best_id = 0;
+    uint32_t best_h = 0;
+    for (int lane = first; lane <= last; lane++) {
+        ls_lane_state ls = ls_world_lane(v->scene.world, lane);
+        for (int i = 0; i < ls.count; i++) {
+            ls_vehicle_info info;
+            if (vehicle_at(v, ls, i, &info) != 0) continue;
+            double d = fabs(info.front_m - o->follow_near_m);
+            if (!(d < best || (d == best && lane == best_lane && info.front_m < best_front)))
+                continue;
+            best = d, best_front = info.front_m, best_lane = lane;
+            best_id = info.id, best_h = ls.handle[i];
+        }
+    }
+    if (best_id) {
+        ls_view_follow(&v->view, best_id, best_h);
+        return 0;
+    }
+    return ls_cli_fail(2, "view", "--follow-near %g: no vehicle on the road%s at %g s",
+                       o->follow_near_m, o->follow_lane ? " in that lane" : "",
+                       ls_world_time(v->scene.world));
 }
 
 static void print_stats(const ls_viewer *v)
@@ -308,9 +385,9 @@ static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
     ls_viewer *v = malloc(sizeof *v);
     if (!v) return ls_cli_fail(1, "view", "out of memory");
     char err[1024];
-    offscreen_if_headless(o);
+    choose_video_driver(o);
     int rc = 0;
-    ls_viewer_config cfg = {o->width, o->height, o->renderer};
+    ls_viewer_config cfg = {o->width, o->height, o->renderer, !o->screenshot};
     if (ls_viewer_open(v, w, s, &cfg, err, sizeof err) != 0) {
         free(v);
         return ls_cli_fail(1, "view", "%s", err);
@@ -319,6 +396,7 @@ static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
     ls_status st = ls_scene_run_to(&v->scene, o->at_s);
     if (st != LS_OK) rc = ls_cli_fail(1, "view", "the simulation stopped: %s", ls_status_name(st));
     if (!rc && o->follow > 0) rc = follow_id(v, (uint64_t)o->follow);
+    if (!rc && !isnan(o->follow_near_m)) rc = follow_near(v, o, s->road.lanes);
     if (!rc && o->screenshot && ls_viewer_screenshot(v, o->screenshot, err, sizeof err) != 0)
         rc = ls_cli_fail(1, "view", "%s", err);
     if (!rc && !o->screenshot && ls_viewer_run(v, o->frames, err, sizeof err) != 0)

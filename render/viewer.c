@@ -57,17 +57,51 @@ static SDL_Renderer *make_renderer(SDL_Window *win, ls_renderer_choice choice)
     return software_renderer(win);
 }
 
+int ls_viewer_has_display(void)
+{
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (wl && *wl);
+}
+
+/* SDL 2.26 counts its offscreen driver as always available and falls back to it when no real
+ * driver works: a window then opens where nobody can see or close it. */
+static int invisible_fallback(const ls_viewer_config *c)
+{
+    const char *asked = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+    const char *drv = SDL_GetCurrentVideoDriver();
+    if (!c->visible || (asked && *asked) || !drv) return 0;
+    return !strcmp(drv, "offscreen") || !strcmp(drv, "dummy");
+}
+
+static void no_window_message(char *err, size_t err_size, const char *why)
+{
+    const char *x = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+    char where[160];
+    if (wl && *wl)
+        snprintf(where, sizeof where, "on WAYLAND_DISPLAY=%s%s%s", wl,
+                 x && *x ? " or DISPLAY=" : "", x && *x ? x : "");
+    else if (x && *x)
+        snprintf(where, sizeof where, "on DISPLAY=%s", x);
+    else
+        snprintf(where, sizeof where, "(no display: DISPLAY and WAYLAND_DISPLAY are not set)");
+    snprintf(err, err_size,
+             "cannot open a window %s; SDL: %s. Run it on a desktop or under xvfb-run, or write "
+             "a picture with --screenshot FILE.png",
+             where, why);
+}
+
 static int open_window(ls_viewer *v, const ls_viewer_config *c, const char *title, char *err,
                        size_t err_size)
 {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-        snprintf(err, err_size,
-                 "cannot open a window: %s (without a display, set SDL_VIDEODRIVER=offscreen "
-                 "or run under xvfb-run)",
-                 SDL_GetError());
+        no_window_message(err, err_size, SDL_GetError());
         return -1;
     }
     v->video = 1;
+    if (invisible_fallback(c)) {
+        no_window_message(err, err_size, "no video driver but the offscreen one works");
+        return -1;
+    }
     v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, c->width,
                               c->height, SDL_WINDOW_RESIZABLE);
     if (v->win) v->ren = make_renderer(v->win, c->renderer);

@@ -66,7 +66,13 @@ typedef enum ls_renderer_choice {
 typedef struct ls_viewer_config {
     int width, height; /* window size, pixels */
     ls_renderer_choice renderer;
+    /* 1 for a window a person watches and closes: SDL's offscreen and dummy drivers, which SDL
+     * falls back to when no display works, are then refused unless SDL_VIDEODRIVER names them. */
+    int visible;
 } ls_viewer_config;
+
+/* 1 when DISPLAY or WAYLAND_DISPLAY names a display server to open windows on. */
+int ls_viewer_has_display(void);
 
 /* Opens a resizable window showing world `w` (created from `sc`, which the viewer copies). The
  * world is stepped by the viewer and otherwise only read; the caller still owns it. 0, or -1

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <SDL.h>
@@ -56,7 +57,7 @@ static void open_with(fixture *f, const char *yaml, const char *const *sets, int
     ls_diags_clear(&d);
     cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
     char err[512];
-    ls_viewer_config cfg = {w, h, renderer};
+    ls_viewer_config cfg = {w, h, renderer, 0};
     cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
 }
 
@@ -765,4 +766,165 @@ Test(view_cli, lanesim_itself_does_not_load_sdl)
     cr_expect_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
     cr_expect(strstr(out, "usage: lanesim view") != NULL);
     free(out), free(err);
+}
+
+/* The window's program links the engine and the shared command-line glue only: none of the
+ * lanesim command's own code (progress, signals, sweeps), cJSON or MPI. */
+Test(view_cli, lanesim_view_links_only_the_engine_and_the_glue)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd, "{ nm %s/lanesim-view && readelf -d %s/lanesim-view; }",
+             LS_BINARY_DIR, LS_BINARY_DIR);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "ls_cli_load") != NULL, "no symbols to check: %.200s", out);
+    const char *never[] = {"ls_progress_",   "ls_cli_catch_signals",
+                           "ls_sweep",       "cJSON",
+                           "pthread_create", "MPI_",
+                           "libcjson",       "libmpi"};
+    for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+        cr_expect(strstr(out, never[i]) == NULL, "lanesim-view has %s", never[i]);
+    free(out), free(err);
+}
+
+/* For the tests that count the lines on stderr: the sanitizer build's leak checker otherwise adds
+ * its table of the suppressions it used (tests/lsan-graphics.supp). */
+#define ONE_LINE_ENV "LSAN_OPTIONS=\"$LSAN_OPTIONS:print_suppressions=0\""
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs `lanesim view` on the default scenario with neither display variable nor SDL_VIDEODRIVER
+ * set, plus `env_extra`; a hang is cut off after 20 s. Checks what a user without a display must
+ * see: exit 1 within a few seconds, and one line saying why. */
+static void expect_no_window(const char *env_extra)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd,
+             "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER %s " ONE_LINE_ENV
+             " timeout 20 %s view",
+             env_extra, ls_test_cli());
+    double t0 = wall_now();
+    int rc = ls_test_run(cmd, &out, &err);
+    double secs = wall_now() - t0;
+    cr_expect_eq(rc, 1, "%s: exit status %d after %.1f s; stderr: %s", env_extra, rc, secs, err);
+    cr_expect_lt(secs, 5.0, "%s: took %.1f s", env_extra, secs);
+    char *nl = strchr(err, '\n');
+    cr_expect(nl && nl[1] == 0, "%s: not one line: %s", env_extra, err);
+    cr_expect(strncmp(err, "lanesim view: cannot open a window", 34) == 0, "%s: %s", env_extra,
+              err);
+    free(out), free(err);
+}
+
+/* SDL 2.26 falls back to its offscreen driver when no real one works: the window then exists
+ * where nobody sees or closes it, and the viewer used to run on forever. */
+Test(view_cli, without_a_display_exits_1_at_once_with_one_line, .timeout = 90)
+{
+    expect_no_window("-u XDG_RUNTIME_DIR");
+    expect_no_window("XDG_RUNTIME_DIR=/tmp");
+    /* A display that names no X server: SDL tries it, fails, and would fall back likewise. */
+    expect_no_window("XDG_RUNTIME_DIR=/tmp DISPLAY=:271");
+}
+
+/* The id of the vehicle whose front is nearest `at_m` in lane index `lane` after `t_s` seconds,
+ * found by walking the lanes here rather than through the viewer. */
+static uint64_t nearest_vehicle(const char *scenario, double t_s, int lane, double at_m)
+{
+    ls_scenario sc;
+    ls_test_scenario_file(scenario, NULL, 0, &sc);
+    ls_world *w = ls_test_world(&sc);
+    while (ls_world_time(w) < t_s - 1e-9) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_lane_state ls = ls_world_lane(w, lane);
+    uint64_t id = 0;
+    double best = INFINITY;
+    for (int i = 0; i < ls.count; i++) {
+        ls_vehicle_info info;
+        if (ls.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) continue;
+        cr_assert_eq(ls_world_vehicle(w, ls.handle[i], &info), LS_OK);
+        if (fabs(info.front_m - at_m) < best) best = fabs(info.front_m - at_m), id = info.id;
+    }
+    ls_world_destroy(w);
+    cr_assert_neq(id, 0, "no vehicle in lane %d", lane + 1);
+    return id;
+}
+
+static char *screenshot_with(const char *follow, const char *path, size_t *len)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=offscreen %s view %s --at 60 --span 800 --size 800x500 %s "
+             "--screenshot %s",
+             ls_test_cli(), ls_test_src("scenarios/ring-2lane.yaml"), follow, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s: %s", follow, err);
+    free(out), free(err);
+    char *png = ls_test_read(path, len);
+    cr_assert_not_null(png);
+    unlink(path);
+    return png;
+}
+
+/* --follow-near M,N draws exactly the picture of --follow with the id of the vehicle nearest M
+ * in lane N. */
+Test(view_cli, follow_near_follows_the_nearest_vehicle_of_the_lane)
+{
+    uint64_t id = nearest_vehicle("scenarios/ring-2lane.yaml", 60, 1, 3001.3);
+    char by_id[64], path[64];
+    snprintf(by_id, sizeof by_id, "--follow %llu", (unsigned long long)id);
+    snprintf(path, sizeof path, "/tmp/lstest-near-%ld.png", (long)getpid());
+    size_t n1, n2;
+    char *a = screenshot_with(by_id, path, &n1);
+    char *b = screenshot_with("--follow-near 3001.3,2", path, &n2);
+    cr_expect(n1 == n2 && memcmp(a, b, n1) == 0, "--follow-near did not follow vehicle %llu",
+              (unsigned long long)id);
+    char *c = screenshot_with("", path, &n2);
+    cr_expect(n1 != n2 || memcmp(a, c, n1) != 0, "following changes nothing in the picture");
+    free(a), free(b), free(c);
+}
+
+Test(view_cli, bad_follow_near_exits_2)
+{
+    char yaml[64], cmd[4096], *out, *err;
+    snprintf(yaml, sizeof yaml, "/tmp/lstest-open-%ld.yaml", (long)getpid());
+    FILE *f = fopen(yaml, "w");
+    cr_assert_not_null(f);
+    fputs(open_yaml, f);
+    fclose(f);
+    const char *bad[] = {"--follow-near x", "--follow-near 100,", "--follow-near -5",
+                         "--follow-near 100,3", "--follow-near 800", "--follow-near 10,0",
+                         "--follow-near 1,1.5", "--follow 3 --follow-near 10",
+                         /* lane 2 of this road carries no traffic */
+                         "--follow-near 400,2 --at 100"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd,
+                 ONE_LINE_ENV " SDL_VIDEODRIVER=offscreen %s view %s %s --screenshot %s.png",
+                 ls_test_cli(), yaml, bad[i], yaml);
+        cr_expect_eq(ls_test_run(cmd, &out, &err), 2, "%s: %s", bad[i], err);
+        cr_expect(strncmp(err, "lanesim view: --follow", 22) == 0, "%s: %s", bad[i], err);
+        cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "%s: not one line: %s", bad[i], err);
+        free(out), free(err);
+    }
+    snprintf(cmd, sizeof cmd, "%s.png", yaml);
+    cr_expect_neq(access(cmd, F_OK), 0, "a screenshot was written");
+    unlink(yaml);
+}
+
+/* `make screenshots` runs tools/screenshots.sh; the same script here, into the build tree, proves
+ * that the recipe behind the README's picture still works with the model as it is. */
+Test(view_screenshot, make_screenshots_recipe_draws_both_pictures, .timeout = 300)
+{
+    char dir[1024], cmd[8192], *out, *err;
+    snprintf(dir, sizeof dir, "%s/screenshots", LS_BINARY_DIR);
+    snprintf(cmd, sizeof cmd, "rm -rf %s && sh %s %s %s", dir, ls_test_src("tools/screenshots.sh"),
+             ls_test_cli(), dir);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    const char *names[] = {"us101-sr92.png", "ring-2lane.png"};
+    for (int i = 0; i < 2; i++) {
+        char path[1100];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        check_png(path, 1280, 800);
+    }
 }
