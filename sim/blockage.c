@@ -50,18 +50,12 @@ static ls_status place(ls_world *w, int b, int l)
     return LS_OK;
 }
 
-static int32_t find(const ls_lane *ln, int32_t front, uint32_t handle)
-{
-    int32_t i = ls_lane_lower_bound(ln, front);
-    return i < ln->hi && ln->handle[i] == handle ? i : -1;
-}
-
 static ls_status grow_or_remove(ls_world *w, int b, int l, int active)
 {
     ls_block *k = &w->blocks[b];
     ls_lane *ln = &w->lane[l];
     uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_ALL_LANES + l);
-    int32_t i = find(ln, k->front[l], handle);
+    int32_t i = ls_lane_find(ln, k->front[l], handle);
     if (i < 0) return LS_ERR_INTERNAL;
     if (!active) {
         ls_lane_remove(ln, i);

@@ -2,12 +2,6 @@
  * its ghost) until the crossing time is up. */
 #include "lanechange.h"
 
-static int32_t find_entry(const ls_lane *ln, int32_t front, uint32_t handle)
-{
-    int32_t i = ls_lane_lower_bound(ln, front);
-    return i < ln->hi && ln->handle[i] == handle ? i : -1;
-}
-
 /* After the move: a crossing vehicle moves no further than either lane allowed (the smaller of
  * its two new speeds, applied to both copies: never an overlap, since the followers in both
  * lanes kept their gaps to its old position). The ghost's move is taken out of its lane's
@@ -18,8 +12,8 @@ ls_status ls_crossings_reconcile(ls_world *w)
         ls_crossing *x = &w->crossings[k];
         ls_lane *real = &w->lane[w->fleet.lane[x->handle]];
         ls_lane *ghost = &w->lane[w->fleet.ghost_lane[x->handle]];
-        int32_t r = find_entry(real, x->front, x->handle);
-        int32_t g = find_entry(ghost, x->front, x->handle | LS_HANDLE_GHOST);
+        int32_t r = ls_lane_find(real, x->front, x->handle);
+        int32_t g = ls_lane_find(ghost, x->front, x->handle | LS_HANDLE_GHOST);
         if (r < 0 || g < 0) return LS_ERR_INTERNAL;
         uint16_t v = real->speed[r] < ghost->speed[g] ? real->speed[r] : ghost->speed[g];
         real->step_speed -= (uint64_t)(real->speed[r] - v);

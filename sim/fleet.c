@@ -1,4 +1,5 @@
-/* fleet.c: per-vehicle records by handle, with recycling of the handles of departed vehicles. */
+/* fleet.c: per-vehicle records by handle, with recycling of the handles of departed vehicles,
+ * and a vehicle's departure from the road. */
 #include <math.h>
 #include <string.h>
 
@@ -103,6 +104,29 @@ void ls_fleet_release(ls_fleet *f, uint32_t handle)
 {
     f->id[handle] = 0;
     f->free_list[f->free_count++] = handle;
+}
+
+/* Takes a vehicle off the road (it left by an exit), with its ghost if it was crossing. */
+void ls_vehicle_leave(ls_world *w, int lane, int32_t index)
+{
+    ls_lane *ln = &w->lane[lane];
+    uint32_t h = ln->handle[index];
+    int32_t front = ln->front[index];
+    int g = w->fleet.ghost_lane[h];
+    ls_lane_remove(ln, index);
+    if (g >= 0) {
+        ls_lane *gl = &w->lane[g];
+        int32_t k = ls_lane_find(gl, front, h | LS_HANDLE_GHOST);
+        if (k >= 0) {
+            ls_lane_remove(gl, k);
+            gl->ghosts--;
+        }
+        w->fleet.ghost_lane[h] = -1;
+    }
+    w->fleet.lane[h] = -1;
+    ls_fleet_release(&w->fleet, h);
+    w->counts.exited++;
+    w->counts.inside--;
 }
 
 void ls_fleet_free(ls_fleet *f)

@@ -666,8 +666,8 @@ static ls_status start_crossing(ls_world *w, const ls_change *c, int32_t from_in
 static ls_status apply(ls_world *w, const ls_change *c)
 {
     ls_lane *src = &w->lane[c->from], *dst = &w->lane[c->to];
-    int32_t i = ls_lane_lower_bound(src, c->front);
-    if (i >= src->hi || src->handle[i] != c->handle) return LS_ERR_INTERNAL;
+    int32_t i = ls_lane_find(src, c->front, c->handle);
+    if (i < 0) return LS_ERR_INTERNAL;
     ls_neighbours n;
     ls_lc_neighbours(w, c->to, c->front, src->length[i], &n);
     int32_t need_ahead = src->speed[i] > n.v_ahead ? src->speed[i] - n.v_ahead : 0;

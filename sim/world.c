@@ -167,7 +167,7 @@ void ls_world_destroy(ls_world *w)
     if (w->rng) gsl_rng_free(w->rng);
     ls_free(w->loops);
     ls_free(w->records);
-    ls_free(w->trips);
+    ls_trips_free(&w->trips);
     ls_free(w->crossings);
     ls_free(w->changes);
     ls_free(w->lc_looks);
@@ -347,25 +347,4 @@ ls_lane_stats ls_world_lane_stats(const ls_world *w, int lane_index)
                       : 0;
     s.lane_changes = ln->lane_changes;
     return s;
-}
-
-const ls_trip *ls_world_trips(const ls_world *w, size_t *count)
-{
-    *count = w->trip_count;
-    return w->trips;
-}
-
-void ls_world_clear_trips(ls_world *w)
-{
-    w->trip_count = 0;
-}
-
-uint64_t ls_world_trip_count(const ls_world *w)
-{
-    return w->trips_measured;
-}
-
-double ls_world_mean_travel_time(const ls_world *w)
-{
-    return w->trips_measured ? w->travel_time_sum / (double)w->trips_measured : 0;
 }

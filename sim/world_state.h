@@ -7,6 +7,7 @@
 
 #include "lanesim/world.h"
 #include "rng.h"
+#include "trips.h"
 
 /* One lane's vehicles, ascending by front cell, live in [lo, hi) of arrays of `cap` slots: a
  * deque, because vehicles enter at the rear and leave at the front (on a ring the leading
@@ -171,10 +172,7 @@ struct ls_world {
     ls_detector_record *records;
     size_t record_count, record_cap;
 
-    ls_trip *trips;
-    size_t trip_count, trip_cap;
-    uint64_t trips_measured; /* trips that ended after the warm-up */
-    double travel_time_sum;  /* s, over those trips */
+    ls_trips_state trips;
 
     ls_counts counts;
     uint64_t vehicle_updates; /* sum over steps of vehicles moved */
@@ -220,8 +218,6 @@ struct ls_world {
     int avoid_zone_count;
     uint16_t *cell_limit; /* cells/step: the speed limit of each cell, when zones exist */
     uint8_t entry_open[LS_MAX_LANES]; /* mainline lanes that exist at the start of the road */
-    uint64_t od_count[LS_MAX_RAMPS + 1][LS_MAX_RAMPS + 1]; /* [origin + 1][dest + 1], measured */
-    double od_time[LS_MAX_RAMPS + 1][LS_MAX_RAMPS + 1];    /* s, sum of travel times */
 
     /* The space-time field and queue lengths (field.c). */
     int field_on;
@@ -252,6 +248,12 @@ ls_status ls_lane_insert(ls_lane *ln, int32_t index, int32_t front, uint16_t spe
                          uint16_t length, uint16_t accel, uint32_t handle, uint16_t cap);
 void ls_lane_remove(ls_lane *ln, int32_t index);
 int32_t ls_lane_lower_bound(const ls_lane *ln, int64_t x); /* first index with front >= x */
+/* The index of the entry with this front and handle, or -1 when there is none. */
+static inline int32_t ls_lane_find(const ls_lane *ln, int32_t front, uint32_t handle)
+{
+    int32_t i = ls_lane_lower_bound(ln, front);
+    return i < ln->hi && ln->handle[i] == handle ? i : -1;
+}
 ls_status ls_queue_push(ls_lane *ln, uint32_t handle);
 uint32_t ls_queue_pop(ls_lane *ln);
 
@@ -259,6 +261,7 @@ uint32_t ls_queue_pop(ls_lane *ln);
 ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32_t *handle);
 void ls_fleet_release(ls_fleet *f, uint32_t handle);
 void ls_fleet_free(ls_fleet *f);
+void ls_vehicle_leave(ls_world *w, int lane, int32_t index);
 
 /* demand.c */
 ls_status ls_initial_place(ls_world *w, int lane);
@@ -369,12 +372,9 @@ static inline const ls_avoid_zone *ls_avoid_zone_for(const ls_world *w, uint32_t
 }
 
 /* ramps.c */
-ls_status ls_ramps_arrivals(ls_world *w);
 void ls_ramps_destination(ls_world *w, uint32_t handle, int32_t from_cell);
 ls_status ls_ramps_exits(ls_world *w);
 void ls_ramps_merged(ls_world *w, int ramp_lane, int32_t front);
-ls_status ls_trip_record(ls_world *w, uint32_t handle, int lane);
-void ls_vehicle_leave(ls_world *w, int lane, int32_t index);
 
 /* field.c */
 ls_status ls_field_create(ls_world *w);
