@@ -1,10 +1,12 @@
 /* lanechange.c: lane changes: incentives, decisions (the gap rule itself is in gaprule.c),
- * cooperation, conflicts, and the start of a crossing (its course: crossing.c). */
+ * cooperation, conflicts, and the start of a crossing (its course: crossing.c). The speed caps
+ * the decision pass sets as it goes are caps.h's. */
 #include "lanechange.h"
 
 #include <math.h>
 
 #include "alloc.h"
+#include "caps.h"
 
 ls_status ls_lanechange_setup(ls_world *w)
 {
@@ -266,79 +268,6 @@ static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *bes
     return best->lane;
 }
 
-/* ---- this step's speed caps ---- */
-
-/* The few drivers who hold back for the speed trick or yield to a merging driver: their cap
- * this step (i is not an obstacle). */
-static uint16_t special_cap(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uint16_t cap)
-{
-    ls_fleet *f = &w->fleet;
-    if (f->hold[h] > 0 && LS_IS_REAL(ln->handle[i])) {
-        /* Holding back: drop back (one cell/step slower than the leader) until the gap ahead is
-         * trick_gap; then let go, and the run-up into the gap lifts the speed above the
-         * leader's for the next tries. */
-        int32_t a = i + 1 < ln->hi ? i + 1 : -1;
-        if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->trick_gap) {
-            int32_t slower = ln->speed[a] > 0 ? ln->speed[a] - 1 : 0;
-            if (slower < cap) cap = (uint16_t)slower;
-            f->hold[h]--;
-        } else {
-            f->hold[h] = 0;
-        }
-    }
-    if (f->yield[h] > 0) {
-        /* Yielding to a merging driver: brake at coop_decel this step. */
-        int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
-        if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
-        f->yield[h]--;
-    }
-    return cap;
-}
-
-/* What a pass over one lane's caps reads, in locals. */
-typedef struct lc_caps {
-    const uint16_t *limit; /* cells/step: the speed limit of each cell, or NULL */
-    const float *ref;      /* this lane's friction reference speeds (cells/step), or NULL */
-    const uint16_t *free;  /* the highest cap friction leaves alone, per segment */
-    const int16_t *hold;   /* the fleet's speed-trick and yielding counters */
-    const int8_t *yield;
-    float coef;
-    ls_segmenter segs;
-} lc_caps;
-
-static lc_caps caps_begin(const ls_world *w, int l)
-{
-    size_t at = (size_t)l * (size_t)w->seg_count;
-    lc_caps cs = {w->cell_limit,
-                  w->seg_ref ? w->seg_ref + at : NULL,
-                  w->seg_free ? w->seg_free + at : NULL,
-                  w->fleet.hold,
-                  w->fleet.yield,
-                  (float)w->sc.friction.coefficient,
-                  ls_segmenter_of(w)};
-    return cs;
-}
-
-/* Entry i's cap this step (front x, vmax, handle hd): its vmax, lowered by the cell's speed
- * limit, friction in its segment and the speed trick or yielding. Obstacles have vmax 0, so
- * their cap is 0. */
-static inline uint16_t cap_of(ls_world *w, ls_lane *ln, lc_caps *cs, int32_t i, int32_t x,
-                              uint16_t vmax, uint32_t hd)
-{
-    uint16_t cap = vmax;
-    if (cs->limit && cs->limit[x] < cap) cap = cs->limit[x];
-    if (cs->ref) {
-        /* The segment by a multiplication, not by walking: boundaries come at random. */
-        int32_t seg = ls_segment_of(cs->segs, x);
-        if (cap > cs->free[seg]) cap = ls_friction_apply(cs->coef, cs->ref[seg], cap);
-    }
-    if (!(hd & LS_HANDLE_OBSTACLE)) {
-        uint32_t h = hd & ~LS_HANDLE_GHOST;
-        if (cs->hold[h] > 0 || cs->yield[h] > 0) cap = special_cap(w, ln, i, h, cap);
-    }
-    return cap;
-}
-
 /* ---- decisions (from the state at t) ---- */
 
 /* A driver who expects to drive at its vmax in its own lane cannot gain by moving, unless
@@ -590,18 +519,18 @@ static ls_status decide_lane(ls_world *w, int l)
     int8_t *want = f->want_lane;
     const uint64_t p_thr = w->lc_p_thr;
     ls_fastrng rng = w->fast;
-    lc_caps cs = caps_begin(w, l);
+    ls_caps_lane cs = ls_caps_begin(w, l);
     if (!plain_lane) {
         for (int32_t i = lo; i < hi; i++) {
             uint32_t h = handle[i];
-            vcap[i] = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+            vcap[i] = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
             if (LS_IS_REAL(h) && ghost[h] < 0) others[n_others++] = i;
         }
         return decide_others(w, l, others, n_others);
     }
     for (int32_t i = lo; i < hi; i++) {
         uint32_t h = handle[i];
-        uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+        uint16_t cap = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
         if (dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
@@ -699,16 +628,4 @@ ls_status ls_lanechange_step(ls_world *w)
         if (st != LS_OK) return st;
     }
     return LS_OK;
-}
-
-/* ---- speed caps (friction, speed trick) before the move ---- */
-
-void ls_lanechange_caps(ls_world *w)
-{
-    for (int l = 0; l < w->all_lanes; l++) {
-        ls_lane *ln = &w->lane[l];
-        lc_caps cs = caps_begin(w, l);
-        for (int32_t i = ln->lo; i < ln->hi; i++)
-            ln->vcap[i] = cap_of(w, ln, &cs, i, ln->front[i], ln->vmax[i], ln->handle[i]);
-    }
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "world_state.h"
+#include "caps.h"
 
 /* Speed (km/h) and length (m) in whole cells per step and cells, rounded to the nearest. */
 static int64_t speed_cells(const ls_world *w, double kmh)
@@ -199,7 +199,7 @@ static ls_status before_move(ls_world *w)
     if (w->sc.lane_change.enabled)
         st = ls_lanechange_step(w);
     else if (w->caps_on)
-        ls_lanechange_caps(w);
+        ls_caps_set(w);
     return st;
 }
 

@@ -314,26 +314,6 @@ static inline int32_t ls_segment_of(ls_segmenter g, int32_t x)
     return s < g.last ? s : g.last;
 }
 
-/* A driver whose adjacent lane, in the same segment, runs more than speed_gap below the
- * driver's vmax is capped between vmax (coefficient 0) and that lane's speed + speed_gap
- * (coefficient 1): cap = vmax - c (vmax - (v_adjacent + gap)), rounded to whole cells/step.
- * `ref` is v_adjacent + gap. Inline: it runs for every vehicle every step. */
-static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t vmax)
-{
-    if ((float)vmax <= ref) return vmax;
-    float cap = (float)vmax - coefficient * ((float)vmax - ref);
-    return (uint16_t)(cap + 0.5f);
-}
-
-/* The friction cap of a driver with this vmax at `front` in `lane` (vmax when friction is off). */
-static inline uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vmax)
-{
-    if (!w->seg_ref) return vmax;
-    int32_t s = ls_segment_of(ls_segmenter_of(w), front);
-    return ls_friction_apply((float)w->sc.friction.coefficient,
-                             w->seg_ref[(size_t)lane * w->seg_count + s], vmax);
-}
-
 /* blockage.c */
 void ls_blockages_create(ls_world *w);
 ls_status ls_blockages_update(ls_world *w);
@@ -383,7 +363,6 @@ ls_status ls_field_close_period(ls_world *w);
 
 /* lanechange.c */
 ls_status ls_lanechange_setup(ls_world *w);
-void ls_lanechange_caps(ls_world *w);
 ls_status ls_lanechange_step(ls_world *w);
 
 /* crossing.c */
