@@ -10,7 +10,7 @@ uint16_t ls_caps_special(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uint16
          * trick_gap; then let go, and the run-up into the gap lifts the speed above the
          * leader's for the next tries. */
         int32_t a = i + 1 < ln->hi ? i + 1 : -1;
-        if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->trick_gap) {
+        if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->lc.trick_gap) {
             int32_t slower = ln->speed[a] > 0 ? ln->speed[a] - 1 : 0;
             if (slower < cap) cap = (uint16_t)slower;
             f->hold[h]--;
@@ -20,7 +20,7 @@ uint16_t ls_caps_special(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uint16
     }
     if (f->yield[h] > 0) {
         /* Yielding to a merging driver: brake at coop_decel this step. */
-        int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
+        int32_t slower = (int32_t)ln->speed[i] - w->lc.yield;
         if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
         f->yield[h]--;
     }

@@ -22,10 +22,10 @@ static inline uint16_t ls_friction_apply(float coefficient, float ref, uint16_t 
 /* The friction cap of a driver with this vmax at `front` in `lane` (vmax when friction is off). */
 static inline uint16_t ls_friction_cap(const ls_world *w, int lane, int32_t front, uint16_t vmax)
 {
-    if (!w->seg_ref) return vmax;
-    int32_t s = ls_segment_of(ls_segmenter_of(w), front);
+    if (!w->friction.seg_ref) return vmax;
+    int32_t s = ls_segment_of(ls_friction_segmenter(&w->friction), front);
     return ls_friction_apply((float)w->sc.friction.coefficient,
-                             w->seg_ref[(size_t)lane * w->seg_count + s], vmax);
+                             w->friction.seg_ref[(size_t)lane * w->friction.seg_count + s], vmax);
 }
 
 /* Every entry's cap, lane by lane (when lane changes are off: their decision pass sets the caps
@@ -48,14 +48,14 @@ typedef struct ls_caps_lane {
 
 static inline ls_caps_lane ls_caps_begin(const ls_world *w, int l)
 {
-    size_t at = (size_t)l * (size_t)w->seg_count;
-    ls_caps_lane cs = {w->cell_limit,
-                       w->seg_ref ? w->seg_ref + at : NULL,
-                       w->seg_free ? w->seg_free + at : NULL,
+    size_t at = (size_t)l * (size_t)w->friction.seg_count;
+    ls_caps_lane cs = {w->geometry.cell_limit,
+                       w->friction.seg_ref ? w->friction.seg_ref + at : NULL,
+                       w->friction.seg_free ? w->friction.seg_free + at : NULL,
                        w->fleet.hold,
                        w->fleet.yield,
                        (float)w->sc.friction.coefficient,
-                       ls_segmenter_of(w)};
+                       ls_friction_segmenter(&w->friction)};
     return cs;
 }
 

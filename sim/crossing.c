@@ -1,6 +1,7 @@
 /* crossing.c: vehicles in the middle of a lane change, present in both lanes (the real copy and
  * its ghost) until the crossing time is up. */
-#include "lanechange.h"
+#include "alloc.h"
+#include "world_state.h"
 
 /* After the move: a crossing vehicle moves no further than either lane allowed (the smaller of
  * its two new speeds, applied to both copies: never an overlap, since the followers in both
@@ -8,8 +9,8 @@
  * measurements, the real copy's corrected. Ghosts whose time is up leave their lane. */
 ls_status ls_crossings_reconcile(ls_world *w)
 {
-    for (size_t k = 0; k < w->crossing_count; k++) {
-        ls_crossing *x = &w->crossings[k];
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        ls_crossing *x = &w->crossings.list[k];
         ls_lane *real = &w->lane[w->fleet.lane[x->handle]];
         ls_lane *ghost = &w->lane[w->fleet.ghost_lane[x->handle]];
         int32_t r = ls_lane_find(real, x->front, x->handle);
@@ -34,11 +35,18 @@ ls_status ls_crossings_reconcile(ls_world *w)
 void ls_crossings_after_boundary(ls_world *w)
 {
     size_t n = 0;
-    for (size_t k = 0; k < w->crossing_count; k++) {
-        ls_crossing x = w->crossings[k];
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        ls_crossing x = w->crossings.list[k];
         if (w->fleet.id[x.handle] == 0 || w->fleet.ghost_lane[x.handle] < 0) continue;
         if (x.front >= w->cells) x.front -= w->cells;
-        w->crossings[n++] = x;
+        w->crossings.list[n++] = x;
     }
-    w->crossing_count = n;
+    w->crossings.count = n;
+}
+
+void ls_crossings_free(ls_crossings_state *c)
+{
+    ls_free(c->list);
+    c->list = NULL;
+    c->count = c->cap = 0;
 }

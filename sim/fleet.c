@@ -88,7 +88,7 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32
     f->hold[h] = 0;
     /* Drawn only when some on-ramp has merge avoidance, so other scenarios keep their random
      * sequence. */
-    f->avoid[h] = w->avoid_zone_count ? (uint8_t)gsl_rng_uniform_int(w->rng, 256) : 255;
+    f->avoid[h] = w->geometry.avoid_zone_count ? (uint8_t)gsl_rng_uniform_int(w->rng, 256) : 255;
     f->origin[h] = -1;
     f->yield[h] = 0;
     f->dest[h] = -1;

@@ -4,6 +4,7 @@
 #include "lanechange.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "caps.h"
@@ -12,20 +13,19 @@ ls_status ls_lanechange_setup(ls_world *w)
 {
     const ls_lane_change_def *lc = &w->sc.lane_change;
     const double pi = 3.14159265358979323846;
-    w->lc_sin_alpha = sin(lc->steer_angle_deg * pi / 180.0);
+    w->lc.sin_alpha = sin(lc->steer_angle_deg * pi / 180.0);
     int32_t gain = ls_round_cells(ls_kmh_to_mps(lc->min_gain_kmh) * w->dt_s / w->cell_m);
-    w->lc_gain = gain < 1 ? 1 : gain;
-    w->lc_lookahead = ls_round_cells(lc->lookahead_m / w->cell_m);
-    w->trick_gap = ls_round_cells(lc->trick_gap_m / w->cell_m);
-    w->lc_p_thr = ls_prob_threshold(lc->p_change);
-    for (int b = 0; b < w->block_count; b++) w->closed_lanes |= w->blocks[b].lanes;
+    w->lc.gain = gain < 1 ? 1 : gain;
+    w->lc.lookahead = ls_round_cells(lc->lookahead_m / w->cell_m);
+    w->lc.trick_gap = ls_round_cells(lc->trick_gap_m / w->cell_m);
+    w->lc.p_thr = ls_prob_threshold(lc->p_change);
     /* Ta depends on the speed alone: one table instead of a square root per look. */
-    w->lc_ta = ls_calloc((size_t)w->max_vmax + 1, sizeof *w->lc_ta);
-    if (!w->lc_ta) return LS_ERR_NOMEM;
+    w->lc.ta = ls_calloc((size_t)w->max_vmax + 1, sizeof *w->lc.ta);
+    if (!w->lc.ta) return LS_ERR_NOMEM;
     for (int v = 0; v <= w->max_vmax; v++)
-        w->lc_ta[v] = ls_lc_crossing_time(w, v * w->cell_m / w->dt_s);
+        w->lc.ta[v] = ls_lc_crossing_time(w, v * w->cell_m / w->dt_s);
     int32_t yield = ls_round_cells(lc->coop_decel_mps2 * w->dt_s * w->dt_s / w->cell_m);
-    w->lc_yield = yield < 1 ? 1 : yield;
+    w->lc.yield = yield < 1 ? 1 : yield;
     return LS_OK;
 }
 
@@ -145,9 +145,9 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
         n.sides = 1u;
         return n;
     }
-    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc_lookahead);
+    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc.lookahead);
     if (d >= 0) {
-        n.urgency = fmax(1e-3, 1.0 - (double)d / (double)w->lc_lookahead);
+        n.urgency = fmax(1e-3, 1.0 - (double)d / (double)w->lc.lookahead);
         return n;
     }
     int dest = w->fleet.dest[v->handle];
@@ -163,7 +163,7 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
      * nearer the gore, but below the urgency at which drivers ask followers to yield: these
      * drivers could stay. */
     const ls_avoid_zone *a;
-    if (v->lane == w->lanes - 1 && w->avoid_zone_count &&
+    if (v->lane == w->lanes - 1 && w->geometry.avoid_zone_count &&
         (a = ls_avoid_zone_for(w, v->handle, v->front)) != NULL) {
         double reach = (double)(a->gore - a->from), to_gore = (double)(a->gore - v->front);
         n.urgency = reach > 0 && to_gore > 0
@@ -179,7 +179,7 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
  * stretch it keeps out of. */
 static int avoids_target(const ls_world *w, uint32_t h, int target, int32_t front)
 {
-    return target == w->lanes - 1 && w->avoid_zone_count && ls_avoid_zone_for(w, h, front);
+    return target == w->lanes - 1 && w->geometry.avoid_zone_count && ls_avoid_zone_for(w, h, front);
 }
 
 /* A driver bound for an exit does not move left for speed once the exit is within its reach
@@ -199,7 +199,7 @@ static int usable(const ls_world *w, const lc_vehicle *v, int side)
 {
     int m = ls_lane_neighbour(w, v->lane, side, v->front);
     if (m < 0 || !lane_allowed(w, v->handle, m)) return -1;
-    if (ls_blockage_ahead(w, m, v->front, w->lc_lookahead) >= 0) return -1;
+    if (ls_blockage_ahead(w, m, v->front, w->lc.lookahead) >= 0) return -1;
     if (ls_blockage_covers(w, m, v->front - v->length + 1, v->front)) return -1;
     return m;
 }
@@ -230,7 +230,7 @@ static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o,
     if (side < 0 && heading_for_exit(w, v)) return 0;
     if (side > 0 && avoids_target(w, v->handle, o->lane, v->front)) return 0;
     if (w->sc.lane_change.keep_right && side > 0) return o->gain >= 0;
-    return o->gain >= w->lc_gain;
+    return o->gain >= w->lc.gain;
 }
 
 /* The lane a driver would move to, or -1. Mandatory: the qualifying neighbour on the sides the
@@ -353,7 +353,7 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
                 f->yield[fh] = 2;
                 ls_lane *tl = &w->lane[target];
                 int32_t k = o.n.back_index;
-                int32_t slower = (int32_t)tl->speed[k] - w->lc_yield;
+                int32_t slower = (int32_t)tl->speed[k] - w->lc.yield;
                 slower = slower > 0 ? slower : 0;
                 if (slower < tl->vcap[k]) tl->vcap[k] = (uint16_t)slower;
             } else {
@@ -365,9 +365,10 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
             f->hold[v->handle] = (int16_t)(10.0 / w->dt_s + 1);
         return LS_OK;
     }
-    if (ls_grow((void **)&w->changes, &w->change_cap, w->change_count, sizeof *w->changes, 64))
+    if (ls_grow((void **)&w->lc.changes, &w->lc.change_cap, w->lc.change_count,
+                sizeof *w->lc.changes, 64))
         return LS_ERR_NOMEM;
-    ls_change *c = &w->changes[w->change_count++];
+    ls_change *c = &w->lc.changes[w->lc.change_count++];
     c->handle = v->handle;
     c->front = v->front;
     c->from = (int8_t)v->lane;
@@ -382,7 +383,7 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
 static ls_status decide(ls_world *w, lc_vehicle *v)
 {
     lc_need need = need_of(w, v);
-    if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr)) {
+    if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc.p_thr)) {
         w->fleet.want_lane[v->handle] = -1;
         return LS_OK;
     }
@@ -439,7 +440,7 @@ static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
         int32_t gap_ahead, v_ahead;
         leader_at(w, m, front, cursor[r], &gap_ahead, &v_ahead);
         o.gain = expected_speed(o.cap, gap_ahead, v_ahead) - looks[k].own;
-        if (o.gain < w->lc_gain) {
+        if (o.gain < w->lc.gain) {
             w->fleet.want_lane[h] = -1;
             continue;
         }
@@ -497,18 +498,19 @@ static ls_status decide_lane(ls_world *w, int l)
     const int32_t lo = ln->lo, hi = ln->hi;
     size_t count = (size_t)(hi - lo);
     if (count == 0) return LS_OK;
-    if (reserve((void **)&w->lc_looks, &w->lc_look_cap, count, sizeof *w->lc_looks) ||
-        reserve((void **)&w->lc_others, &w->lc_other_cap, count, sizeof *w->lc_others))
+    if (reserve((void **)&w->lc.looks, &w->lc.look_cap, count, sizeof *w->lc.looks) ||
+        reserve((void **)&w->lc.others, &w->lc.other_cap, count, sizeof *w->lc.others))
         return LS_ERR_NOMEM;
-    lc_look *looks = w->lc_looks;
-    int32_t *others = w->lc_others;
+    lc_look *looks = w->lc.looks;
+    int32_t *others = w->lc.others;
     size_t n_looks = 0, n_others = 0;
     const unsigned sides = (l > 0) | (unsigned)(l + 1 < w->lanes) << 1; /* lanes left, right */
     /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
      * have no obligation. */
-    int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
+    int plain_lane =
+        !w->sc.lane_change.keep_right && !(w->blockage.closed_lanes >> l & 1u) && ln->ramp < 0;
     /* In the rightmost lane, drivers who avoid a merge ahead have an obligation too. */
-    int avoid_lane = l == w->lanes - 1 && w->avoid_zone_count > 0;
+    int avoid_lane = l == w->lanes - 1 && w->geometry.avoid_zone_count > 0;
     /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
      * anything, so fields read through pointers would be loaded again after each of them. */
     const int32_t *front = ln->front;
@@ -517,7 +519,7 @@ static ls_status decide_lane(ls_world *w, int l)
     uint16_t *vcap = ln->vcap;
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
     int8_t *want = f->want_lane;
-    const uint64_t p_thr = w->lc_p_thr;
+    const uint64_t p_thr = w->lc.p_thr;
     ls_fastrng rng = w->fast;
     ls_caps_lane cs = ls_caps_begin(w, l);
     if (!plain_lane) {
@@ -579,13 +581,13 @@ static ls_status start_crossing(ls_world *w, const ls_change *c, int32_t from_in
         ls_lane_remove(src, from_index);
         return LS_OK;
     }
-    if (ls_grow((void **)&w->crossings, &w->crossing_cap, w->crossing_count, sizeof *w->crossings,
-                64))
+    if (ls_grow((void **)&w->crossings.list, &w->crossings.cap, w->crossings.count,
+                sizeof *w->crossings.list, 64))
         return LS_ERR_NOMEM;
     src->handle[from_index] = c->handle | LS_HANDLE_GHOST;
     src->ghosts++;
     w->fleet.ghost_lane[c->handle] = c->from;
-    ls_crossing *x = &w->crossings[w->crossing_count++];
+    ls_crossing *x = &w->crossings.list[w->crossings.count++];
     x->handle = c->handle;
     x->front = c->front;
     x->steps = c->steps;
@@ -617,15 +619,25 @@ static ls_status apply(ls_world *w, const ls_change *c)
 
 ls_status ls_lanechange_step(ls_world *w)
 {
-    w->change_count = 0;
+    w->lc.change_count = 0;
     for (int l = 0; l < w->all_lanes; l++) {
         ls_status st = decide_lane(w, l);
         if (st != LS_OK) return st;
     }
-    if (w->change_count > 1) qsort(w->changes, w->change_count, sizeof *w->changes, change_order);
-    for (size_t k = 0; k < w->change_count; k++) {
-        ls_status st = apply(w, &w->changes[k]);
+    if (w->lc.change_count > 1)
+        qsort(w->lc.changes, w->lc.change_count, sizeof *w->lc.changes, change_order);
+    for (size_t k = 0; k < w->lc.change_count; k++) {
+        ls_status st = apply(w, &w->lc.changes[k]);
         if (st != LS_OK) return st;
     }
     return LS_OK;
+}
+
+void ls_lc_free(ls_lc_state *lc)
+{
+    ls_free(lc->ta);
+    ls_free(lc->changes);
+    ls_free(lc->looks);
+    ls_free(lc->others);
+    memset(lc, 0, sizeof *lc);
 }
