@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hash.h"
 #include "world_state.h"
 
 void ls_blockages_create(ls_world *w)
@@ -133,4 +134,16 @@ int ls_blockage_covers(const ls_world *w, int lane, int32_t from, int32_t to)
         if (active_in(w, k, lane) && from < k->to && to >= k->from) return 1;
     }
     return 0;
+}
+
+/* The live part of each closed stretch: which lanes hold its obstacle, and its front there. */
+uint64_t ls_blockages_hash(const ls_world *w, uint64_t h)
+{
+    for (int b = 0; b < w->blockage.block_count; b++) {
+        const ls_block *k = &w->blockage.blocks[b];
+        h = LS_HASH(h, k->placed);
+        for (int l = 0; l < LS_MAX_LANES; l++)
+            if (k->placed >> l & 1u) h = LS_HASH(h, k->front[l]);
+    }
+    return h;
 }

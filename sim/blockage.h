@@ -32,6 +32,7 @@ ls_status ls_blockages_update(ls_world *w);
 /* Nearest closed stretch ahead of `front` in the lane within `reach` cells: its distance in
  * cells (from the front to the first closed cell), or -1 when there is none. */
 int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t reach);
+uint64_t ls_blockages_hash(const ls_world *w, uint64_t h);
 int ls_blockage_covers(const ls_world *w, int lane, int32_t from, int32_t to);
 
 #endif

@@ -1,6 +1,7 @@
 /* crossing.c: vehicles in the middle of a lane change, present in both lanes (the real copy and
  * its ghost) until the crossing time is up. */
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 /* After the move: a crossing vehicle moves no further than either lane allowed (the smaller of
@@ -49,4 +50,17 @@ void ls_crossings_free(ls_crossings_state *c)
     ls_free(c->list);
     c->list = NULL;
     c->count = c->cap = 0;
+}
+
+/* Each crossing by its vehicle's id (handles are an internal detail), front and steps left. */
+uint64_t ls_crossings_hash(const ls_world *w, uint64_t h)
+{
+    h = LS_HASH(h, w->crossings.count);
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        const ls_crossing *x = &w->crossings.list[k];
+        h = LS_HASH(h, w->fleet.id[x->handle]);
+        h = LS_HASH(h, x->front);
+        h = LS_HASH(h, x->steps);
+    }
+    return h;
 }

@@ -21,6 +21,7 @@ typedef struct ls_crossings_state {
 ls_status ls_crossings_reconcile(ls_world *w);
 void ls_crossings_after_boundary(ls_world *w);
 
+uint64_t ls_crossings_hash(const ls_world *w, uint64_t h);
 void ls_crossings_free(ls_crossings_state *c);
 
 #endif

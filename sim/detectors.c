@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 ls_status ls_detectors_create(ls_world *w)
@@ -162,4 +163,21 @@ void ls_detectors_free(ls_detectors_state *d)
     ls_free(d->loops);
     ls_free(d->records);
     memset(d, 0, sizeof *d);
+}
+
+/* Each loop's open period and its sums after the warm-up, and the records not yet collected. */
+uint64_t ls_detectors_hash(const ls_world *w, uint64_t h)
+{
+    for (int k = 0; k < w->detectors.loop_count; k++) {
+        const ls_loop *lp = &w->detectors.loops[k];
+        h = LS_HASH(h, lp->period_begin);
+        h = LS_HASH(h, lp->count);
+        h = LS_HASH(h, lp->sum_speed);
+        h = LS_HASH(h, lp->occupied);
+        h = LS_HASH(h, lp->w_count);
+        h = LS_HASH(h, lp->w_sum_speed);
+        h = LS_HASH(h, lp->w_occupied);
+        h = LS_HASH(h, lp->w_steps);
+    }
+    return LS_HASH(h, w->detectors.record_count);
 }

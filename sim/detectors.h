@@ -33,6 +33,7 @@ ls_status ls_detectors_create(ls_world *w);
 ls_status ls_detectors_observe(ls_world *w, int lane_index);
 ls_status ls_detectors_close_periods(ls_world *w);
 
+uint64_t ls_detectors_hash(const ls_world *w, uint64_t h);
 void ls_detectors_free(ls_detectors_state *d);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 ls_status ls_field_create(ls_world *w)
@@ -202,4 +203,19 @@ void ls_field_free(ls_field_state *f)
     ls_free(f->records);
     ls_free(f->queue_records);
     memset(f, 0, sizeof *f);
+}
+
+/* Whether the field is on, its open period's sums, and the records not yet collected. */
+uint64_t ls_field_hash(const ls_world *w, uint64_t h)
+{
+    const ls_field_state *f = &w->field;
+    h = LS_HASH(h, f->on);
+    h = LS_HASH(h, f->begin);
+    if (f->speed) {
+        size_t n = (size_t)w->lanes * (size_t)f->segs;
+        h = ls_hash_bytes(h, f->speed, n * sizeof *f->speed);
+        h = ls_hash_bytes(h, f->count, n * sizeof *f->count);
+    }
+    h = LS_HASH(h, f->record_count);
+    return LS_HASH(h, f->queue_record_count);
 }

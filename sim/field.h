@@ -24,6 +24,7 @@ ls_status ls_field_create(ls_world *w);
 void ls_field_observe(ls_world *w);
 ls_status ls_field_close_period(ls_world *w);
 
+uint64_t ls_field_hash(const ls_world *w, uint64_t h);
 void ls_field_free(ls_field_state *f);
 
 /* The space-time field's segments. */

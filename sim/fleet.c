@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 static int grow(void **p, size_t elem, uint32_t old_cap, uint32_t cap)
@@ -150,4 +151,33 @@ void ls_fleet_free(ls_fleet *f)
     ls_free(f->exit_look);
     ls_free(f->free_list);
     memset(f, 0, sizeof *f);
+}
+
+/* Every live vehicle's record (by handle: handles are handed out deterministically), the order
+ * in which free handles will be reused, and the next id. */
+uint64_t ls_fleet_hash(const ls_fleet *f, uint64_t h)
+{
+    for (uint32_t k = 0; k < f->cap; k++) {
+        if (f->id[k] == 0) continue;
+        h = LS_HASH(h, k);
+        h = LS_HASH(h, f->id[k]);
+        h = LS_HASH(h, f->arrival_s[k]);
+        h = LS_HASH(h, f->entry_step[k]);
+        h = LS_HASH(h, f->lane_changes[k]);
+        h = LS_HASH(h, f->type[k]);
+        h = LS_HASH(h, f->lane[k]);
+        h = LS_HASH(h, f->entry_lane[k]);
+        h = LS_HASH(h, f->vmax[k]);
+        h = LS_HASH(h, f->ghost_lane[k]);
+        h = LS_HASH(h, f->want_lane[k]);
+        h = LS_HASH(h, f->trickster[k]);
+        h = LS_HASH(h, f->origin[k]);
+        h = LS_HASH(h, f->dest[k]);
+        h = LS_HASH(h, f->exit_look[k]);
+        h = LS_HASH(h, f->avoid[k]);
+        h = LS_HASH(h, f->hold[k]);
+        h = LS_HASH(h, f->yield[k]);
+    }
+    h = ls_hash_bytes(h, f->free_list, (size_t)f->free_count * sizeof *f->free_list);
+    return LS_HASH(h, f->next_id);
 }

@@ -36,6 +36,7 @@ typedef struct ls_fleet {
 
 ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32_t *handle);
 void ls_fleet_release(ls_fleet *f, uint32_t handle);
+uint64_t ls_fleet_hash(const ls_fleet *f, uint64_t h);
 void ls_fleet_free(ls_fleet *f);
 /* Takes a vehicle off the road (it left by an exit), with its ghost if it was crossing. */
 void ls_vehicle_leave(ls_world *w, int lane, int32_t index);

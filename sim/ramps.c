@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 /* A destination for a vehicle that joins the road at `from_cell`: each off-ramp downstream, in
@@ -120,4 +121,18 @@ ls_ramp_stats ls_world_ramp_stats(const ls_world *w, int ramp)
     s.exited = r->exited;
     s.missed = r->missed;
     return s;
+}
+
+uint64_t ls_ramps_hash(const ls_world *w, uint64_t h)
+{
+    for (int r = 0; r < w->sc.ramp_count; r++) {
+        const ls_ramp_state *s = &w->ramps[r];
+        h = LS_HASH(h, s->merges);
+        h = LS_HASH(h, s->merge_pos_sum);
+        h = LS_HASH(h, s->merge_bins);
+        h = LS_HASH(h, s->max_waiting);
+        h = LS_HASH(h, s->exited);
+        h = LS_HASH(h, s->missed);
+    }
+    return h;
 }

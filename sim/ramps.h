@@ -19,6 +19,7 @@ typedef struct ls_ramp_state {
 
 void ls_ramps_destination(ls_world *w, uint32_t handle, int32_t from_cell);
 ls_status ls_ramps_exits(ls_world *w);
+uint64_t ls_ramps_hash(const ls_world *w, uint64_t h);
 void ls_ramps_merged(ls_world *w, int ramp_lane, int32_t front);
 
 #endif

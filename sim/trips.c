@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 ls_status ls_trips_record(ls_world *w, uint32_t h, int lane)
@@ -78,4 +79,16 @@ const char *ls_trip_origin_name(const ls_world *w, const ls_trip *t)
 const char *ls_trip_destination_name(const ls_world *w, const ls_trip *t)
 {
     return t->destination >= 0 ? w->sc.ramps[t->destination].name : "end";
+}
+
+/* The measured totals and the trips not yet collected (their count: each record is a copy of
+ * fleet fields hashed while the vehicle was on the road). */
+uint64_t ls_trips_hash(const ls_world *w, uint64_t h)
+{
+    const ls_trips_state *t = &w->trips;
+    h = LS_HASH(h, t->count);
+    h = LS_HASH(h, t->measured);
+    h = LS_HASH(h, t->time_sum);
+    h = LS_HASH(h, t->od_count);
+    return LS_HASH(h, t->od_time);
 }

@@ -20,6 +20,7 @@ typedef struct ls_trips_state {
 /* Records the trip of vehicle `handle`, which ends in this step in lane `lane` (before the
  * vehicle is taken off the road: the fleet still holds its record). */
 ls_status ls_trips_record(ls_world *w, uint32_t handle, int lane);
+uint64_t ls_trips_hash(const ls_world *w, uint64_t h);
 void ls_trips_free(ls_trips_state *t);
 
 #endif
