@@ -1,14 +1,16 @@
 /* blockage.c: incidents and work zones: closed stretches as parked entries in their lanes. */
 #include <math.h>
+#include <string.h>
 
+#include "hash.h"
 #include "world_state.h"
 
 void ls_blockages_create(ls_world *w)
 {
-    w->block_count = w->sc.blockage_count;
-    for (int b = 0; b < w->block_count; b++) {
+    w->blockage.block_count = w->sc.blockage_count;
+    for (int b = 0; b < w->blockage.block_count; b++) {
         const ls_blockage_def *def = &w->sc.blockages[b];
-        ls_block *k = &w->blocks[b];
+        ls_block *k = &w->blockage.blocks[b];
         k->from = (int32_t)floor(def->from_m / w->cell_m + 1e-9);
         k->to = (int32_t)ceil(def->to_m / w->cell_m - 1e-9);
         if (k->to > w->cells) k->to = w->cells;
@@ -17,7 +19,20 @@ void ls_blockages_create(ls_world *w)
         k->end = (int64_t)floor(def->end_s / w->dt_s + 0.5);
         k->lanes = def->lanes_mask;
         k->placed = 0;
+        w->blockage.closed_lanes |= k->lanes;
     }
+}
+
+void ls_blockages_add(ls_world *w, uint32_t lanes, int32_t from, int32_t to)
+{
+    ls_block *k = &w->blockage.blocks[w->blockage.block_count++];
+    memset(k, 0, sizeof *k);
+    k->from = from;
+    k->to = to > from ? to : from + 1;
+    k->start = 0;
+    k->end = INT64_MAX;
+    k->lanes = lanes;
+    w->blockage.closed_lanes |= lanes;
 }
 
 /* Rear cell of the entry ahead of index k (k itself when k < hi, the rearmost entry one lap on
@@ -34,7 +49,7 @@ static int64_t rear_ahead(const ls_world *w, const ls_lane *ln, int32_t k, int64
  * inside the stretch it covers only the part behind them and grows as they drive out. */
 static ls_status place(ls_world *w, int b, int l)
 {
-    ls_block *k = &w->blocks[b];
+    ls_block *k = &w->blockage.blocks[b];
     ls_lane *ln = &w->lane[l];
     int32_t i = ls_lane_lower_bound(ln, k->from);
     int64_t rear = rear_ahead(w, ln, i, k->to);
@@ -50,18 +65,12 @@ static ls_status place(ls_world *w, int b, int l)
     return LS_OK;
 }
 
-static int32_t find(const ls_lane *ln, int32_t front, uint32_t handle)
-{
-    int32_t i = ls_lane_lower_bound(ln, front);
-    return i < ln->hi && ln->handle[i] == handle ? i : -1;
-}
-
 static ls_status grow_or_remove(ls_world *w, int b, int l, int active)
 {
-    ls_block *k = &w->blocks[b];
+    ls_block *k = &w->blockage.blocks[b];
     ls_lane *ln = &w->lane[l];
     uint32_t handle = LS_HANDLE_OBSTACLE | (uint32_t)(b * LS_MAX_ALL_LANES + l);
-    int32_t i = find(ln, k->front[l], handle);
+    int32_t i = ls_lane_find(ln, k->front[l], handle);
     if (i < 0) return LS_ERR_INTERNAL;
     if (!active) {
         ls_lane_remove(ln, i);
@@ -83,8 +92,8 @@ static ls_status grow_or_remove(ls_world *w, int b, int l, int active)
 /* Opens and closes lanes on schedule. Runs at the start of each step, before lane changes. */
 ls_status ls_blockages_update(ls_world *w)
 {
-    for (int b = 0; b < w->block_count; b++) {
-        ls_block *k = &w->blocks[b];
+    for (int b = 0; b < w->blockage.block_count; b++) {
+        ls_block *k = &w->blockage.blocks[b];
         int active = w->step >= k->start && w->step < k->end;
         for (int l = 0; l < w->all_lanes; l++) {
             if (!(k->lanes >> l & 1u)) continue;
@@ -107,9 +116,9 @@ static int active_in(const ls_world *w, const ls_block *k, int lane)
 int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t reach)
 {
     int32_t best = -1;
-    if (!(w->closed_lanes >> lane & 1u)) return -1;
-    for (int b = 0; b < w->block_count; b++) {
-        const ls_block *k = &w->blocks[b];
+    if (!(w->blockage.closed_lanes >> lane & 1u)) return -1;
+    for (int b = 0; b < w->blockage.block_count; b++) {
+        const ls_block *k = &w->blockage.blocks[b];
         if (!active_in(w, k, lane) || k->from <= front) continue;
         int32_t d = k->from - front - 1;
         if (d <= reach && (best < 0 || d < best)) best = d;
@@ -119,10 +128,22 @@ int32_t ls_blockage_ahead(const ls_world *w, int lane, int32_t front, int32_t re
 
 int ls_blockage_covers(const ls_world *w, int lane, int32_t from, int32_t to)
 {
-    if (!(w->closed_lanes >> lane & 1u)) return 0;
-    for (int b = 0; b < w->block_count; b++) {
-        const ls_block *k = &w->blocks[b];
+    if (!(w->blockage.closed_lanes >> lane & 1u)) return 0;
+    for (int b = 0; b < w->blockage.block_count; b++) {
+        const ls_block *k = &w->blockage.blocks[b];
         if (active_in(w, k, lane) && from < k->to && to >= k->from) return 1;
     }
     return 0;
+}
+
+/* The live part of each closed stretch: which lanes hold its obstacle, and its front there. */
+uint64_t ls_blockages_hash(const ls_world *w, uint64_t h)
+{
+    for (int b = 0; b < w->blockage.block_count; b++) {
+        const ls_block *k = &w->blockage.blocks[b];
+        h = LS_HASH(h, k->placed);
+        for (int l = 0; l < LS_MAX_LANES; l++)
+            if (k->placed >> l & 1u) h = LS_HASH(h, k->front[l]);
+    }
+    return h;
 }

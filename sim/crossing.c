@@ -1,12 +1,8 @@
 /* crossing.c: vehicles in the middle of a lane change, present in both lanes (the real copy and
  * its ghost) until the crossing time is up. */
-#include "lanechange.h"
-
-static int32_t find_entry(const ls_lane *ln, int32_t front, uint32_t handle)
-{
-    int32_t i = ls_lane_lower_bound(ln, front);
-    return i < ln->hi && ln->handle[i] == handle ? i : -1;
-}
+#include "alloc.h"
+#include "hash.h"
+#include "world_state.h"
 
 /* After the move: a crossing vehicle moves no further than either lane allowed (the smaller of
  * its two new speeds, applied to both copies: never an overlap, since the followers in both
@@ -14,12 +10,12 @@ static int32_t find_entry(const ls_lane *ln, int32_t front, uint32_t handle)
  * measurements, the real copy's corrected. Ghosts whose time is up leave their lane. */
 ls_status ls_crossings_reconcile(ls_world *w)
 {
-    for (size_t k = 0; k < w->crossing_count; k++) {
-        ls_crossing *x = &w->crossings[k];
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        ls_crossing *x = &w->crossings.list[k];
         ls_lane *real = &w->lane[w->fleet.lane[x->handle]];
         ls_lane *ghost = &w->lane[w->fleet.ghost_lane[x->handle]];
-        int32_t r = find_entry(real, x->front, x->handle);
-        int32_t g = find_entry(ghost, x->front, x->handle | LS_HANDLE_GHOST);
+        int32_t r = ls_lane_find(real, x->front, x->handle);
+        int32_t g = ls_lane_find(ghost, x->front, x->handle | LS_HANDLE_GHOST);
         if (r < 0 || g < 0) return LS_ERR_INTERNAL;
         uint16_t v = real->speed[r] < ghost->speed[g] ? real->speed[r] : ghost->speed[g];
         real->step_speed -= (uint64_t)(real->speed[r] - v);
@@ -40,11 +36,31 @@ ls_status ls_crossings_reconcile(ls_world *w)
 void ls_crossings_after_boundary(ls_world *w)
 {
     size_t n = 0;
-    for (size_t k = 0; k < w->crossing_count; k++) {
-        ls_crossing x = w->crossings[k];
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        ls_crossing x = w->crossings.list[k];
         if (w->fleet.id[x.handle] == 0 || w->fleet.ghost_lane[x.handle] < 0) continue;
         if (x.front >= w->cells) x.front -= w->cells;
-        w->crossings[n++] = x;
+        w->crossings.list[n++] = x;
     }
-    w->crossing_count = n;
+    w->crossings.count = n;
+}
+
+void ls_crossings_free(ls_crossings_state *c)
+{
+    ls_free(c->list);
+    c->list = NULL;
+    c->count = c->cap = 0;
+}
+
+/* Each crossing by its vehicle's id (handles are an internal detail), front and steps left. */
+uint64_t ls_crossings_hash(const ls_world *w, uint64_t h)
+{
+    h = LS_HASH(h, w->crossings.count);
+    for (size_t k = 0; k < w->crossings.count; k++) {
+        const ls_crossing *x = &w->crossings.list[k];
+        h = LS_HASH(h, w->fleet.id[x->handle]);
+        h = LS_HASH(h, x->front);
+        h = LS_HASH(h, x->steps);
+    }
+    return h;
 }

@@ -108,7 +108,7 @@ static double profile_integral(const ls_profile *p, double a, double b)
  * added further on has no entry); ties go to the right (higher index). */
 static int lane_ok(const ls_world *w, uint32_t mask, int lane)
 {
-    return w->entry_open[lane] && (!mask || (mask >> lane & 1u));
+    return w->geometry.entry_open[lane] && (!mask || (mask >> lane & 1u));
 }
 
 static int allowed_lane(const ls_world *w, int type, int lane)

@@ -1,7 +1,9 @@
 /* detectors.c: loop detectors: counts, crossing speeds and occupancy per lane and period. */
 #include <math.h>
+#include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 ls_status ls_detectors_create(ls_world *w)
@@ -11,14 +13,14 @@ ls_status ls_detectors_create(ls_world *w)
     for (int d = 0; d < s->detector_count; d++)
         for (int l = 0; l < w->lanes; l++)
             if (!s->detectors[d].lanes_mask || (s->detectors[d].lanes_mask >> l & 1u)) n++;
-    w->loops = ls_calloc((size_t)(n ? n : 1), sizeof *w->loops);
-    if (!w->loops) return LS_ERR_NOMEM;
+    w->detectors.loops = ls_calloc((size_t)(n ? n : 1), sizeof *w->detectors.loops);
+    if (!w->detectors.loops) return LS_ERR_NOMEM;
     for (int d = 0; d < s->detector_count; d++) {
         const ls_detector_def *def = &s->detectors[d];
         int64_t period = (int64_t)floor(def->period_s / w->dt_s + 0.5);
         for (int l = 0; l < w->lanes; l++) {
             if (def->lanes_mask && !(def->lanes_mask >> l & 1u)) continue;
-            ls_loop *lp = &w->loops[w->loop_count++];
+            ls_loop *lp = &w->detectors.loops[w->detectors.loop_count++];
             lp->detector = d;
             lp->lane = l;
             lp->cell = (int32_t)floor(def->at_m / w->cell_m);
@@ -68,8 +70,8 @@ static void observe_at(ls_world *w, const ls_lane *ln, ls_loop *lp, int64_t x, d
 ls_status ls_detectors_observe(ls_world *w, int lane_index)
 {
     const ls_lane *ln = &w->lane[lane_index];
-    for (int k = 0; k < w->loop_count; k++) {
-        ls_loop *lp = &w->loops[k];
+    for (int k = 0; k < w->detectors.loop_count; k++) {
+        ls_loop *lp = &w->detectors.loops[k];
         if (lp->lane != lane_index) continue;
         double occ = 0;
         observe_at(w, ln, lp, lp->cell, &occ);
@@ -104,14 +106,14 @@ static void fill_record(const ls_world *w, const ls_loop *lp, int64_t steps, uin
 ls_status ls_detectors_close_periods(ls_world *w)
 {
     int64_t done = w->step + 1;
-    for (int k = 0; k < w->loop_count; k++) {
-        ls_loop *lp = &w->loops[k];
+    for (int k = 0; k < w->detectors.loop_count; k++) {
+        ls_loop *lp = &w->detectors.loops[k];
         int64_t steps = done - lp->period_begin;
         if (steps < lp->period_steps && done < w->total_steps) continue;
-        if (ls_grow((void **)&w->records, &w->record_cap, w->record_count, sizeof *w->records,
-                    64) != 0)
+        if (ls_grow((void **)&w->detectors.records, &w->detectors.record_cap,
+                    w->detectors.record_count, sizeof *w->detectors.records, 64) != 0)
             return LS_ERR_NOMEM;
-        ls_detector_record *r = &w->records[w->record_count++];
+        ls_detector_record *r = &w->detectors.records[w->detectors.record_count++];
         fill_record(w, lp, steps, lp->count, lp->sum_speed, lp->occupied, r);
         r->begin_s = (double)lp->period_begin * w->dt_s;
         r->end_s = (double)done * w->dt_s;
@@ -126,8 +128,8 @@ ls_status ls_detectors_close_periods(ls_world *w)
 ls_status ls_world_detector_summary(const ls_world *w, int detector, int lane_index,
                                     ls_detector_record *out)
 {
-    for (int k = 0; k < w->loop_count; k++) {
-        const ls_loop *lp = &w->loops[k];
+    for (int k = 0; k < w->detectors.loop_count; k++) {
+        const ls_loop *lp = &w->detectors.loops[k];
         if (lp->detector != detector || lp->lane != lane_index) continue;
         fill_record(w, lp, lp->w_steps, lp->w_count, lp->w_sum_speed, lp->w_occupied, out);
         out->begin_s = (double)w->warmup_steps * w->dt_s;
@@ -139,18 +141,43 @@ ls_status ls_world_detector_summary(const ls_world *w, int detector, int lane_in
 
 bool ls_world_detector_has_lane(const ls_world *w, int detector, int lane_index)
 {
-    for (int k = 0; k < w->loop_count; k++)
-        if (w->loops[k].detector == detector && w->loops[k].lane == lane_index) return true;
+    for (int k = 0; k < w->detectors.loop_count; k++)
+        if (w->detectors.loops[k].detector == detector && w->detectors.loops[k].lane == lane_index)
+            return true;
     return false;
 }
 
 const ls_detector_record *ls_world_detector_records(const ls_world *w, size_t *count)
 {
-    *count = w->record_count;
-    return w->records;
+    *count = w->detectors.record_count;
+    return w->detectors.records;
 }
 
 void ls_world_clear_detector_records(ls_world *w)
 {
-    w->record_count = 0;
+    w->detectors.record_count = 0;
+}
+
+void ls_detectors_free(ls_detectors_state *d)
+{
+    ls_free(d->loops);
+    ls_free(d->records);
+    memset(d, 0, sizeof *d);
+}
+
+/* Each loop's open period and its sums after the warm-up, and the records not yet collected. */
+uint64_t ls_detectors_hash(const ls_world *w, uint64_t h)
+{
+    for (int k = 0; k < w->detectors.loop_count; k++) {
+        const ls_loop *lp = &w->detectors.loops[k];
+        h = LS_HASH(h, lp->period_begin);
+        h = LS_HASH(h, lp->count);
+        h = LS_HASH(h, lp->sum_speed);
+        h = LS_HASH(h, lp->occupied);
+        h = LS_HASH(h, lp->w_count);
+        h = LS_HASH(h, lp->w_sum_speed);
+        h = LS_HASH(h, lp->w_occupied);
+        h = LS_HASH(h, lp->w_steps);
+    }
+    return LS_HASH(h, w->detectors.record_count);
 }

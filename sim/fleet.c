@@ -1,10 +1,12 @@
-/* fleet.c: per-vehicle records by handle, with recycling of the handles of departed vehicles. */
+/* fleet.c: per-vehicle records by handle, with recycling of the handles of departed vehicles,
+ * and a vehicle's departure from the road. */
 #include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 static int grow(void **p, size_t elem, uint32_t old_cap, uint32_t cap)
@@ -89,7 +91,7 @@ ls_status ls_fleet_new(ls_world *w, int type, int lane, double arrival_s, uint32
     f->probe[h] = -1;
     /* Drawn only when some on-ramp has merge avoidance, so other scenarios keep their random
      * sequence. */
-    f->avoid[h] = w->avoid_zone_count ? (uint8_t)gsl_rng_uniform_int(w->rng, 256) : 255;
+    f->avoid[h] = w->geometry.avoid_zone_count ? (uint8_t)gsl_rng_uniform_int(w->rng, 256) : 255;
     f->origin[h] = -1;
     f->yield[h] = 0;
     f->dest[h] = -1;
@@ -105,6 +107,29 @@ void ls_fleet_release(ls_fleet *f, uint32_t handle)
 {
     f->id[handle] = 0;
     f->free_list[f->free_count++] = handle;
+}
+
+/* Takes a vehicle off the road (it left by an exit), with its ghost if it was crossing. */
+void ls_vehicle_leave(ls_world *w, int lane, int32_t index)
+{
+    ls_lane *ln = &w->lane[lane];
+    uint32_t h = ln->handle[index];
+    int32_t front = ln->front[index];
+    int g = w->fleet.ghost_lane[h];
+    ls_lane_remove(ln, index);
+    if (g >= 0) {
+        ls_lane *gl = &w->lane[g];
+        int32_t k = ls_lane_find(gl, front, h | LS_HANDLE_GHOST);
+        if (k >= 0) {
+            ls_lane_remove(gl, k);
+            gl->ghosts--;
+        }
+        w->fleet.ghost_lane[h] = -1;
+    }
+    w->fleet.lane[h] = -1;
+    ls_fleet_release(&w->fleet, h);
+    w->counts.exited++;
+    w->counts.inside--;
 }
 
 void ls_fleet_free(ls_fleet *f)
@@ -129,4 +154,33 @@ void ls_fleet_free(ls_fleet *f)
     ls_free(f->exit_look);
     ls_free(f->free_list);
     memset(f, 0, sizeof *f);
+}
+
+/* Every live vehicle's record (by handle: handles are handed out deterministically), the order
+ * in which free handles will be reused, and the next id. */
+uint64_t ls_fleet_hash(const ls_fleet *f, uint64_t h)
+{
+    for (uint32_t k = 0; k < f->cap; k++) {
+        if (f->id[k] == 0) continue;
+        h = LS_HASH(h, k);
+        h = LS_HASH(h, f->id[k]);
+        h = LS_HASH(h, f->arrival_s[k]);
+        h = LS_HASH(h, f->entry_step[k]);
+        h = LS_HASH(h, f->lane_changes[k]);
+        h = LS_HASH(h, f->type[k]);
+        h = LS_HASH(h, f->lane[k]);
+        h = LS_HASH(h, f->entry_lane[k]);
+        h = LS_HASH(h, f->vmax[k]);
+        h = LS_HASH(h, f->ghost_lane[k]);
+        h = LS_HASH(h, f->want_lane[k]);
+        h = LS_HASH(h, f->trickster[k]);
+        h = LS_HASH(h, f->origin[k]);
+        h = LS_HASH(h, f->dest[k]);
+        h = LS_HASH(h, f->exit_look[k]);
+        h = LS_HASH(h, f->avoid[k]);
+        h = LS_HASH(h, f->hold[k]);
+        h = LS_HASH(h, f->yield[k]);
+    }
+    h = ls_hash_bytes(h, f->free_list, (size_t)f->free_count * sizeof *f->free_list);
+    return LS_HASH(h, f->next_id);
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "lanechange.h"
+#include "world_state.h"
 
 /* Lateral motion from speed v at heading angle alpha to the lane, accelerating at a along the
  * heading: y(t) = v sin(alpha) t + a sin(alpha) t^2 / 2 reaches the lane width w at
@@ -10,7 +11,7 @@
  * and to sqrt(2 w / (a s)) from rest: the two formulas of Traffic III in one. */
 double ls_lc_crossing_time(const ls_world *w, double v)
 {
-    double s = w->lc_sin_alpha, a = w->sc.lane_change.lateral_accel_mps2;
+    double s = w->lc.sin_alpha, a = w->sc.lane_change.lateral_accel_mps2;
     double width = w->sc.road.lane_width_m;
     return (-v * s + sqrt(v * v * s * s + 2 * a * s * width)) / (a * s);
 }
@@ -47,7 +48,7 @@ void ls_lc_evaluate(const ls_world *w, int target, int32_t front, int32_t length
     double to_mps = w->cell_m / w->dt_s;
     double v = speed * to_mps, v_back = n->v_back * to_mps;
     double factor = 1.0 - urgency * (1.0 - lc->forced_factor);
-    out->ta = speed <= w->max_vmax ? w->lc_ta[speed] : ls_lc_crossing_time(w, v);
+    out->ta = speed <= w->max_vmax ? w->lc.ta[speed] : ls_lc_crossing_time(w, v);
     out->tb =
         v_back > v ? (v_back - v) / (lc->lateral_accel_mps2 + lc->coop_decel_mps2) * factor : 0.0;
     int yielding = n->back_handle != UINT32_MAX && LS_IS_REAL(n->back_handle) &&

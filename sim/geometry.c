@@ -13,21 +13,9 @@ static int32_t cell_at(const ls_world *w, double m)
     return c < 0 ? 0 : c > w->cells ? w->cells : (int32_t)c;
 }
 
-/* A permanent closed stretch (lane drop, lane add, end of an acceleration lane). */
-static void add_block(ls_world *w, uint32_t lanes, int32_t from, int32_t to)
-{
-    ls_block *k = &w->blocks[w->block_count++];
-    memset(k, 0, sizeof *k);
-    k->from = from;
-    k->to = to > from ? to : from + 1;
-    k->start = 0;
-    k->end = INT64_MAX;
-    k->lanes = lanes;
-}
-
 static void add_bottleneck(ls_world *w, const char *name, double at_m, uint32_t lanes)
 {
-    ls_bottleneck *b = &w->bottlenecks[w->bottleneck_count++];
+    ls_bottleneck *b = &w->geometry.bottlenecks[w->geometry.bottleneck_count++];
     snprintf(b->name, sizeof b->name, "%s", name);
     b->at_m = at_m;
     b->lanes = lanes;
@@ -54,13 +42,13 @@ static void setup_on_ramps(ls_world *w)
         if (ln->zone_to <= ln->zone_from) ln->zone_to = ln->zone_from + 1;
         w->ramps[r].lane = l;
         if (def->avoid_share > 0) {
-            ls_avoid_zone *a = &w->avoid_zones[w->avoid_zone_count++];
+            ls_avoid_zone *a = &w->geometry.avoid_zones[w->geometry.avoid_zone_count++];
             a->from = cell_at(w, def->at_m - def->avoid_lookahead_m);
             a->gore = ln->zone_from;
             a->to = ln->zone_to;
             a->below = (uint16_t)lround(def->avoid_share * 256.0);
         }
-        add_block(w, 1u << l, ln->zone_to, ln->zone_to + 1);
+        ls_blockages_add(w, 1u << l, ln->zone_to, ln->zone_to + 1);
         add_bottleneck(w, def->name, def->at_m + def->length_m, mainline);
     }
 }
@@ -71,14 +59,14 @@ static void setup_lane_ends(ls_world *w)
     char name[64];
     for (int i = 0; i < w->sc.lane_drop_count; i++) {
         const ls_lane_end_def *e = &w->sc.lane_drops[i];
-        add_block(w, 1u << (e->lane - 1), cell_at(w, e->at_m), w->cells);
+        ls_blockages_add(w, 1u << (e->lane - 1), cell_at(w, e->at_m), w->cells);
         snprintf(name, sizeof name, "lane %d ends", e->lane);
         add_bottleneck(w, name, e->at_m, mainline);
     }
     for (int i = 0; i < w->sc.lane_add_count; i++) {
         const ls_lane_end_def *e = &w->sc.lane_adds[i];
-        add_block(w, 1u << (e->lane - 1), 0, cell_at(w, e->at_m));
-        w->entry_open[e->lane - 1] = 0;
+        ls_blockages_add(w, 1u << (e->lane - 1), 0, cell_at(w, e->at_m));
+        w->geometry.entry_open[e->lane - 1] = 0;
     }
 }
 
@@ -86,15 +74,15 @@ static void setup_lane_ends(ls_world *w)
 static ls_status setup_speed_zones(ls_world *w)
 {
     if (w->sc.speed_zone_count == 0) return LS_OK;
-    w->cell_limit = ls_calloc((size_t)w->cells, sizeof *w->cell_limit);
-    if (!w->cell_limit) return LS_ERR_NOMEM;
-    for (int32_t c = 0; c < w->cells; c++) w->cell_limit[c] = w->road_vmax;
+    w->geometry.cell_limit = ls_calloc((size_t)w->cells, sizeof *w->geometry.cell_limit);
+    if (!w->geometry.cell_limit) return LS_ERR_NOMEM;
+    for (int32_t c = 0; c < w->cells; c++) w->geometry.cell_limit[c] = w->road_vmax;
     for (int i = 0; i < w->sc.speed_zone_count; i++) {
         const ls_speed_zone_def *z = &w->sc.speed_zones[i];
         int32_t limit = ls_round_cells(ls_kmh_to_mps(z->limit_kmh) * w->dt_s / w->cell_m);
         if (limit < 1) limit = 1;
         for (int32_t c = cell_at(w, z->from_m); c < cell_at(w, z->to_m); c++)
-            if (limit < w->cell_limit[c]) w->cell_limit[c] = (uint16_t)limit;
+            if (limit < w->geometry.cell_limit[c]) w->geometry.cell_limit[c] = (uint16_t)limit;
         if (z->limit_kmh < w->sc.road.speed_limit_kmh) {
             char name[64];
             snprintf(name, sizeof name, "speed limit %.0f km/h", z->limit_kmh);
@@ -104,12 +92,11 @@ static ls_status setup_speed_zones(ls_world *w)
     return LS_OK;
 }
 
-ls_status ls_geometry_create(ls_world *w, ls_diags *d)
+ls_status ls_geometry_create(ls_world *w)
 {
-    (void)d;
     w->all_lanes = w->lanes;
     for (int l = 0; l < LS_MAX_ALL_LANES; l++) w->lane[l].ramp = -1;
-    for (int l = 0; l < w->lanes; l++) w->entry_open[l] = 1;
+    for (int l = 0; l < w->lanes; l++) w->geometry.entry_open[l] = 1;
     for (int b = 0; b < w->sc.blockage_count; b++) {
         char name[64];
         snprintf(name, sizeof name, "blockage %d", b + 1);
@@ -118,4 +105,10 @@ ls_status ls_geometry_create(ls_world *w, ls_diags *d)
     setup_on_ramps(w);
     setup_lane_ends(w);
     return setup_speed_zones(w);
+}
+
+void ls_geometry_free(ls_geometry_state *g)
+{
+    ls_free(g->cell_limit);
+    g->cell_limit = NULL;
 }

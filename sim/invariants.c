@@ -1,6 +1,7 @@
 /* invariants.c: checking a world's invariants, and hashing its state for determinism tests. */
 #include <stdio.h>
 
+#include "hash.h"
 #include "world_state.h"
 
 static ls_status fail(char *msg, size_t size, const char *text, int lane, int64_t i)
@@ -71,37 +72,72 @@ ls_status ls_world_check(const ls_world *w, char *msg, size_t size)
     return LS_OK;
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t n)
+/* One lane: its entries (a vehicle by its id, a ghost by its vehicle's id and the flag, an
+ * obstacle by its handle: blockage and lane), its entry queue (ids, in order), the credit of
+ * regular arrivals and its measurements. The caps are left out: each step sets them afresh. */
+static uint64_t lane_hash(const ls_world *w, const ls_lane *ln, uint64_t h)
 {
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= UINT64_C(0x100000001B3);
+    int32_t n = ls_lane_count(ln);
+    h = LS_HASH(h, n);
+    h = ls_hash_bytes(h, ln->front + ln->lo, (size_t)n * sizeof *ln->front);
+    h = ls_hash_bytes(h, ln->speed + ln->lo, (size_t)n * sizeof *ln->speed);
+    h = ls_hash_bytes(h, ln->vmax + ln->lo, (size_t)n * sizeof *ln->vmax);
+    h = ls_hash_bytes(h, ln->length + ln->lo, (size_t)n * sizeof *ln->length);
+    h = ls_hash_bytes(h, ln->accel + ln->lo, (size_t)n * sizeof *ln->accel);
+    for (int32_t i = ln->lo; i < ln->hi; i++) {
+        uint32_t k = ln->handle[i];
+        uint64_t id = k & LS_HANDLE_OBSTACLE ? k : w->fleet.id[k & ~LS_HANDLE_GHOST];
+        uint32_t ghost = (k & LS_HANDLE_GHOST) != 0;
+        h = LS_HASH(h, id);
+        h = LS_HASH(h, ghost);
     }
-    return h;
+    h = LS_HASH(h, ln->q_count);
+    for (int32_t q = 0; q < ln->q_count; q++) {
+        uint64_t id = w->fleet.id[ln->queue[(ln->q_head + q) % ln->q_cap]];
+        h = LS_HASH(h, id);
+    }
+    h = LS_HASH(h, ln->regular_credit);
+    h = LS_HASH(h, ln->ghosts);
+    h = LS_HASH(h, ln->obstacles);
+    h = LS_HASH(h, ln->sum_speed);
+    h = LS_HASH(h, ln->sum_count);
+    return LS_HASH(h, ln->lane_changes);
 }
 
+/* The GSL stream's state. For mt19937, 624 words and an index: its struct's tail padding is
+ * never written, so it is left out. */
+static uint64_t gsl_hash(const gsl_rng *r, uint64_t h)
+{
+    size_t n = gsl_rng_size(r);
+    if (r->type == gsl_rng_mt19937) n = 624 * sizeof(unsigned long) + sizeof(int);
+    return ls_hash_bytes(h, gsl_rng_state(r), n);
+}
+
+/* The core (clock, lanes, fleet, counters, both random streams), then each module's part.
+ * Friction's tables, the lane-change module's scratch and the caps are rebuilt every step from
+ * this state, and the geometry never changes: they have no part. */
 uint64_t ls_world_state_hash(const ls_world *w)
 {
-    uint64_t h = UINT64_C(0xCBF29CE484222325);
-    h = fnv(h, &w->step, sizeof w->step);
-    for (int l = 0; l < w->all_lanes; l++) {
-        const ls_lane *ln = &w->lane[l];
-        int32_t n = ls_lane_count(ln);
-        h = fnv(h, &n, sizeof n);
-        h = fnv(h, ln->front + ln->lo, (size_t)n * sizeof *ln->front);
-        h = fnv(h, ln->speed + ln->lo, (size_t)n * sizeof *ln->speed);
-        for (int32_t i = ln->lo; i < ln->hi; i++) {
-            uint32_t k = ln->handle[i];
-            /* A vehicle by its id; a ghost by its vehicle's id and the flag; an obstacle by its
-             * handle (blockage and lane). */
-            uint64_t id = k & LS_HANDLE_OBSTACLE ? k : w->fleet.id[k & ~LS_HANDLE_GHOST];
-            uint32_t ghost = (k & LS_HANDLE_GHOST) != 0;
-            h = fnv(h, &id, sizeof id);
-            h = fnv(h, &ghost, sizeof ghost);
-        }
-        h = fnv(h, &ln->q_count, sizeof ln->q_count);
-    }
-    h = fnv(h, &w->counts, sizeof w->counts);
-    return fnv(h, w->fast.s, sizeof w->fast.s);
+    uint64_t h = LS_HASH_SEED;
+    h = LS_HASH(h, w->step);
+    h = LS_HASH(h, w->broken);
+    for (int l = 0; l < w->all_lanes; l++) h = lane_hash(w, &w->lane[l], h);
+    h = ls_fleet_hash(&w->fleet, h);
+    h = LS_HASH(h, w->counts.initial);
+    h = LS_HASH(h, w->counts.arrived);
+    h = LS_HASH(h, w->counts.entered);
+    h = LS_HASH(h, w->counts.exited);
+    h = LS_HASH(h, w->counts.inside);
+    h = LS_HASH(h, w->counts.waiting);
+    h = LS_HASH(h, w->counts.missed_exits);
+    h = LS_HASH(h, w->vehicle_updates);
+    h = ls_hash_bytes(h, w->fast.s, sizeof w->fast.s);
+    h = gsl_hash(w->rng, h);
+    h = ls_blockages_hash(w, h);
+    h = ls_ramps_hash(w, h);
+    h = ls_crossings_hash(w, h);
+    h = ls_detectors_hash(w, h);
+    h = ls_field_hash(w, h);
+    h = ls_trips_hash(w, h);
+    return ls_probes_hash(w, h);
 }

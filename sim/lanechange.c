@@ -1,29 +1,31 @@
 /* lanechange.c: lane changes: incentives, decisions (the gap rule itself is in gaprule.c),
- * cooperation, conflicts, and the start of a crossing (its course: crossing.c). */
+ * cooperation, conflicts, and the start of a crossing (its course: crossing.c). The speed caps
+ * the decision pass sets as it goes are caps.h's. */
 #include "lanechange.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "alloc.h"
+#include "caps.h"
 
 ls_status ls_lanechange_setup(ls_world *w)
 {
     const ls_lane_change_def *lc = &w->sc.lane_change;
     const double pi = 3.14159265358979323846;
-    w->lc_sin_alpha = sin(lc->steer_angle_deg * pi / 180.0);
+    w->lc.sin_alpha = sin(lc->steer_angle_deg * pi / 180.0);
     int32_t gain = ls_round_cells(ls_kmh_to_mps(lc->min_gain_kmh) * w->dt_s / w->cell_m);
-    w->lc_gain = gain < 1 ? 1 : gain;
-    w->lc_lookahead = ls_round_cells(lc->lookahead_m / w->cell_m);
-    w->trick_gap = ls_round_cells(lc->trick_gap_m / w->cell_m);
-    w->lc_p_thr = ls_prob_threshold(lc->p_change);
-    for (int b = 0; b < w->block_count; b++) w->closed_lanes |= w->blocks[b].lanes;
+    w->lc.gain = gain < 1 ? 1 : gain;
+    w->lc.lookahead = ls_round_cells(lc->lookahead_m / w->cell_m);
+    w->lc.trick_gap = ls_round_cells(lc->trick_gap_m / w->cell_m);
+    w->lc.p_thr = ls_prob_threshold(lc->p_change);
     /* Ta depends on the speed alone: one table instead of a square root per look. */
-    w->lc_ta = ls_calloc((size_t)w->max_vmax + 1, sizeof *w->lc_ta);
-    if (!w->lc_ta) return LS_ERR_NOMEM;
+    w->lc.ta = ls_calloc((size_t)w->max_vmax + 1, sizeof *w->lc.ta);
+    if (!w->lc.ta) return LS_ERR_NOMEM;
     for (int v = 0; v <= w->max_vmax; v++)
-        w->lc_ta[v] = ls_lc_crossing_time(w, v * w->cell_m / w->dt_s);
+        w->lc.ta[v] = ls_lc_crossing_time(w, v * w->cell_m / w->dt_s);
     int32_t yield = ls_round_cells(lc->coop_decel_mps2 * w->dt_s * w->dt_s / w->cell_m);
-    w->lc_yield = yield < 1 ? 1 : yield;
+    w->lc.yield = yield < 1 ? 1 : yield;
     return LS_OK;
 }
 
@@ -144,9 +146,9 @@ static lc_need forced_need(const ls_world *w, const lc_vehicle *v)
         n.sides = 1u;
         return n;
     }
-    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc_lookahead);
+    int32_t d = ls_blockage_ahead(w, v->lane, v->front, w->lc.lookahead);
     if (d >= 0) {
-        n.urgency = fmax(1e-3, 1.0 - (double)d / (double)w->lc_lookahead);
+        n.urgency = fmax(1e-3, 1.0 - (double)d / (double)w->lc.lookahead);
         return n;
     }
     int dest = w->fleet.dest[v->handle];
@@ -169,7 +171,7 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
      * nearer the gore, but below the urgency at which drivers ask followers to yield: these
      * drivers could stay. */
     const ls_avoid_zone *a;
-    if (v->lane == w->lanes - 1 && w->avoid_zone_count &&
+    if (v->lane == w->lanes - 1 && w->geometry.avoid_zone_count &&
         (a = ls_avoid_zone_for(w, v->handle, v->front)) != NULL) {
         double reach = (double)(a->gore - a->from), to_gore = (double)(a->gore - v->front);
         n.urgency = reach > 0 && to_gore > 0
@@ -185,7 +187,7 @@ static lc_need need_of(const ls_world *w, const lc_vehicle *v)
  * stretch it keeps out of. */
 static int avoids_target(const ls_world *w, uint32_t h, int target, int32_t front)
 {
-    return target == w->lanes - 1 && w->avoid_zone_count && ls_avoid_zone_for(w, h, front);
+    return target == w->lanes - 1 && w->geometry.avoid_zone_count && ls_avoid_zone_for(w, h, front);
 }
 
 /* A driver bound for an exit does not move left for speed once the exit is within its reach
@@ -205,7 +207,7 @@ static int usable(const ls_world *w, const lc_vehicle *v, int side)
 {
     int m = ls_lane_neighbour(w, v->lane, side, v->front);
     if (m < 0 || !lane_allowed(w, v->handle, m)) return -1;
-    if (ls_blockage_ahead(w, m, v->front, w->lc_lookahead) >= 0) return -1;
+    if (ls_blockage_ahead(w, m, v->front, w->lc.lookahead) >= 0) return -1;
     if (ls_blockage_covers(w, m, v->front - v->length + 1, v->front)) return -1;
     return m;
 }
@@ -236,7 +238,7 @@ static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o,
     if (side < 0 && heading_for_exit(w, v)) return 0;
     if (side > 0 && avoids_target(w, v->handle, o->lane, v->front)) return 0;
     if (w->sc.lane_change.keep_right && side > 0) return o->gain >= 0;
-    return o->gain >= w->lc_gain;
+    return o->gain >= w->lc.gain;
 }
 
 /* The lane a driver would move to, or -1. Mandatory: the qualifying neighbour on the sides the
@@ -272,79 +274,6 @@ static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *bes
     if (pick < 0) return -1;
     *best = o[pick];
     return best->lane;
-}
-
-/* ---- this step's speed caps ---- */
-
-/* The few drivers who hold back for the speed trick or yield to a merging driver: their cap
- * this step (i is not an obstacle). */
-static uint16_t special_cap(ls_world *w, ls_lane *ln, int32_t i, uint32_t h, uint16_t cap)
-{
-    ls_fleet *f = &w->fleet;
-    if (f->hold[h] > 0 && LS_IS_REAL(ln->handle[i])) {
-        /* Holding back: drop back (one cell/step slower than the leader) until the gap ahead is
-         * trick_gap; then let go, and the run-up into the gap lifts the speed above the
-         * leader's for the next tries. */
-        int32_t a = i + 1 < ln->hi ? i + 1 : -1;
-        if (a >= 0 && ln->front[a] - ln->length[a] - ln->front[i] < w->trick_gap) {
-            int32_t slower = ln->speed[a] > 0 ? ln->speed[a] - 1 : 0;
-            if (slower < cap) cap = (uint16_t)slower;
-            f->hold[h]--;
-        } else {
-            f->hold[h] = 0;
-        }
-    }
-    if (f->yield[h] > 0) {
-        /* Yielding to a merging driver: brake at coop_decel this step. */
-        int32_t slower = (int32_t)ln->speed[i] - w->lc_yield;
-        if (slower < cap) cap = (uint16_t)(slower > 0 ? slower : 0);
-        f->yield[h]--;
-    }
-    return cap;
-}
-
-/* What a pass over one lane's caps reads, in locals. */
-typedef struct lc_caps {
-    const uint16_t *limit; /* cells/step: the speed limit of each cell, or NULL */
-    const float *ref;      /* this lane's friction reference speeds (cells/step), or NULL */
-    const uint16_t *free;  /* the highest cap friction leaves alone, per segment */
-    const int16_t *hold;   /* the fleet's speed-trick and yielding counters */
-    const int8_t *yield;
-    float coef;
-    ls_segmenter segs;
-} lc_caps;
-
-static lc_caps caps_begin(const ls_world *w, int l)
-{
-    size_t at = (size_t)l * (size_t)w->seg_count;
-    lc_caps cs = {w->cell_limit,
-                  w->seg_ref ? w->seg_ref + at : NULL,
-                  w->seg_free ? w->seg_free + at : NULL,
-                  w->fleet.hold,
-                  w->fleet.yield,
-                  (float)w->sc.friction.coefficient,
-                  ls_segmenter_of(w)};
-    return cs;
-}
-
-/* Entry i's cap this step (front x, vmax, handle hd): its vmax, lowered by the cell's speed
- * limit, friction in its segment and the speed trick or yielding. Obstacles have vmax 0, so
- * their cap is 0. */
-static inline uint16_t cap_of(ls_world *w, ls_lane *ln, lc_caps *cs, int32_t i, int32_t x,
-                              uint16_t vmax, uint32_t hd)
-{
-    uint16_t cap = vmax;
-    if (cs->limit && cs->limit[x] < cap) cap = cs->limit[x];
-    if (cs->ref) {
-        /* The segment by a multiplication, not by walking: boundaries come at random. */
-        int32_t seg = ls_segment_of(cs->segs, x);
-        if (cap > cs->free[seg]) cap = ls_friction_apply(cs->coef, cs->ref[seg], cap);
-    }
-    if (!(hd & LS_HANDLE_OBSTACLE)) {
-        uint32_t h = hd & ~LS_HANDLE_GHOST;
-        if (cs->hold[h] > 0 || cs->yield[h] > 0) cap = special_cap(w, ln, i, h, cap);
-    }
-    return cap;
 }
 
 /* ---- decisions (from the state at t) ---- */
@@ -433,7 +362,7 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
                 f->yield[fh] = 2;
                 ls_lane *tl = &w->lane[target];
                 int32_t k = o.n.back_index;
-                int32_t slower = (int32_t)tl->speed[k] - w->lc_yield;
+                int32_t slower = (int32_t)tl->speed[k] - w->lc.yield;
                 slower = slower > 0 ? slower : 0;
                 if (slower < tl->vcap[k]) tl->vcap[k] = (uint16_t)slower;
             } else {
@@ -445,9 +374,10 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
             f->hold[v->handle] = (int16_t)(10.0 / w->dt_s + 1);
         return LS_OK;
     }
-    if (ls_grow((void **)&w->changes, &w->change_cap, w->change_count, sizeof *w->changes, 64))
+    if (ls_grow((void **)&w->lc.changes, &w->lc.change_cap, w->lc.change_count,
+                sizeof *w->lc.changes, 64))
         return LS_ERR_NOMEM;
-    ls_change *c = &w->changes[w->change_count++];
+    ls_change *c = &w->lc.changes[w->lc.change_count++];
     c->handle = v->handle;
     c->front = v->front;
     c->from = (int8_t)v->lane;
@@ -485,7 +415,7 @@ static ls_status decide_probe(ls_world *w, lc_vehicle *v, const ls_probe_rules *
     lc_need need = forced_need(w, v);
     int then_active = r->then_lane >= 0 && v->front >= r->then_after && v->lane < w->lanes;
     if (need.urgency == 0 && then_active && v->lane != r->then_lane) {
-        double past = (double)(v->front - r->then_after) / (double)w->lc_lookahead;
+        double past = (double)(v->front - r->then_after) / (double)w->lc.lookahead;
         need.urgency = fmax(1e-3, fmin(1.0, past));
         need.sides = r->then_lane < v->lane ? 1u : 2u;
     }
@@ -511,7 +441,7 @@ static ls_status decide(ls_world *w, lc_vehicle *v)
         if (st != LS_OK || !normal) return st;
     }
     lc_need need = need_of(w, v);
-    if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc_p_thr)) {
+    if (need.urgency == 0 && (content(w, v) || (ls_fastrng_next(&w->fast) >> 32) >= w->lc.p_thr)) {
         w->fleet.want_lane[v->handle] = -1;
         return LS_OK;
     }
@@ -568,7 +498,7 @@ static ls_status look_all(ls_world *w, int l, const lc_look *looks, size_t n)
         int32_t gap_ahead, v_ahead;
         leader_at(w, m, front, cursor[r], &gap_ahead, &v_ahead);
         o.gain = expected_speed(o.cap, gap_ahead, v_ahead) - looks[k].own;
-        if (o.gain < w->lc_gain) {
+        if (o.gain < w->lc.gain) {
             w->fleet.want_lane[h] = -1;
             continue;
         }
@@ -626,18 +556,19 @@ static ls_status decide_lane(ls_world *w, int l)
     const int32_t lo = ln->lo, hi = ln->hi;
     size_t count = (size_t)(hi - lo);
     if (count == 0) return LS_OK;
-    if (reserve((void **)&w->lc_looks, &w->lc_look_cap, count, sizeof *w->lc_looks) ||
-        reserve((void **)&w->lc_others, &w->lc_other_cap, count, sizeof *w->lc_others))
+    if (reserve((void **)&w->lc.looks, &w->lc.look_cap, count, sizeof *w->lc.looks) ||
+        reserve((void **)&w->lc.others, &w->lc.other_cap, count, sizeof *w->lc.others))
         return LS_ERR_NOMEM;
-    lc_look *looks = w->lc_looks;
-    int32_t *others = w->lc_others;
+    lc_look *looks = w->lc.looks;
+    int32_t *others = w->lc.others;
     size_t n_looks = 0, n_others = 0;
     const unsigned sides = (l > 0) | (unsigned)(l + 1 < w->lanes) << 1; /* lanes left, right */
     /* No closure in this lane, not an on-ramp, no keep_right: drivers without an exit to take
      * have no obligation. */
-    int plain_lane = !w->sc.lane_change.keep_right && !(w->closed_lanes >> l & 1u) && ln->ramp < 0;
+    int plain_lane =
+        !w->sc.lane_change.keep_right && !(w->blockage.closed_lanes >> l & 1u) && ln->ramp < 0;
     /* In the rightmost lane, drivers who avoid a merge ahead have an obligation too. */
-    int avoid_lane = l == w->lanes - 1 && w->avoid_zone_count > 0;
+    int avoid_lane = l == w->lanes - 1 && w->geometry.avoid_zone_count > 0;
     /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
      * anything, so fields read through pointers would be loaded again after each of them. */
     const int32_t *front = ln->front;
@@ -647,20 +578,20 @@ static ls_status decide_lane(ls_world *w, int l)
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
     const int32_t *probe = f->probe;
     int8_t *want = f->want_lane;
-    const uint64_t p_thr = w->lc_p_thr;
+    const uint64_t p_thr = w->lc.p_thr;
     ls_fastrng rng = w->fast;
-    lc_caps cs = caps_begin(w, l);
+    ls_caps_lane cs = ls_caps_begin(w, l);
     if (!plain_lane) {
         for (int32_t i = lo; i < hi; i++) {
             uint32_t h = handle[i];
-            vcap[i] = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+            vcap[i] = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
             if (LS_IS_REAL(h) && ghost[h] < 0) others[n_others++] = i;
         }
         return decide_others(w, l, others, n_others);
     }
     for (int32_t i = lo; i < hi; i++) {
         uint32_t h = handle[i];
-        uint16_t cap = cap_of(w, ln, &cs, i, front[i], vmax[i], h);
+        uint16_t cap = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
         if (dest[h] >= 0 || probe[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
@@ -709,13 +640,13 @@ static ls_status start_crossing(ls_world *w, const ls_change *c, int32_t from_in
         ls_lane_remove(src, from_index);
         return LS_OK;
     }
-    if (ls_grow((void **)&w->crossings, &w->crossing_cap, w->crossing_count, sizeof *w->crossings,
-                64))
+    if (ls_grow((void **)&w->crossings.list, &w->crossings.cap, w->crossings.count,
+                sizeof *w->crossings.list, 64))
         return LS_ERR_NOMEM;
     src->handle[from_index] = c->handle | LS_HANDLE_GHOST;
     src->ghosts++;
     w->fleet.ghost_lane[c->handle] = c->from;
-    ls_crossing *x = &w->crossings[w->crossing_count++];
+    ls_crossing *x = &w->crossings.list[w->crossings.count++];
     x->handle = c->handle;
     x->front = c->front;
     x->steps = c->steps;
@@ -725,8 +656,8 @@ static ls_status start_crossing(ls_world *w, const ls_change *c, int32_t from_in
 static ls_status apply(ls_world *w, const ls_change *c)
 {
     ls_lane *src = &w->lane[c->from], *dst = &w->lane[c->to];
-    int32_t i = ls_lane_lower_bound(src, c->front);
-    if (i >= src->hi || src->handle[i] != c->handle) return LS_ERR_INTERNAL;
+    int32_t i = ls_lane_find(src, c->front, c->handle);
+    if (i < 0) return LS_ERR_INTERNAL;
     ls_neighbours n;
     ls_lc_neighbours(w, c->to, c->front, src->length[i], &n);
     int32_t need_ahead = src->speed[i] > n.v_ahead ? src->speed[i] - n.v_ahead : 0;
@@ -747,27 +678,25 @@ static ls_status apply(ls_world *w, const ls_change *c)
 
 ls_status ls_lanechange_step(ls_world *w)
 {
-    w->change_count = 0;
+    w->lc.change_count = 0;
     for (int l = 0; l < w->all_lanes; l++) {
         ls_status st = decide_lane(w, l);
         if (st != LS_OK) return st;
     }
-    if (w->change_count > 1) qsort(w->changes, w->change_count, sizeof *w->changes, change_order);
-    for (size_t k = 0; k < w->change_count; k++) {
-        ls_status st = apply(w, &w->changes[k]);
+    if (w->lc.change_count > 1)
+        qsort(w->lc.changes, w->lc.change_count, sizeof *w->lc.changes, change_order);
+    for (size_t k = 0; k < w->lc.change_count; k++) {
+        ls_status st = apply(w, &w->lc.changes[k]);
         if (st != LS_OK) return st;
     }
     return LS_OK;
 }
 
-/* ---- speed caps (friction, speed trick) before the move ---- */
-
-void ls_lanechange_caps(ls_world *w)
+void ls_lc_free(ls_lc_state *lc)
 {
-    for (int l = 0; l < w->all_lanes; l++) {
-        ls_lane *ln = &w->lane[l];
-        lc_caps cs = caps_begin(w, l);
-        for (int32_t i = ln->lo; i < ln->hi; i++)
-            ln->vcap[i] = cap_of(w, ln, &cs, i, ln->front[i], ln->vmax[i], ln->handle[i]);
-    }
+    ls_free(lc->ta);
+    ls_free(lc->changes);
+    ls_free(lc->looks);
+    ls_free(lc->others);
+    memset(lc, 0, sizeof *lc);
 }

@@ -1,9 +1,44 @@
-/* lanechange.h (internal): neighbours in a lane and the gap-acceptance rule (gaprule.c), shared
- * by the lane-change modules and exposed for the isolated-merge tests. */
+/* lanechange.h (internal): lane changes: their state, neighbours in a lane and the gap-acceptance
+ * rule (gaprule.c), shared by the lane-change modules and exposed for the isolated-merge tests. */
 #ifndef LS_LANECHANGE_H
 #define LS_LANECHANGE_H
 
-#include "world_state.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lanesim/world.h"
+
+/* A lane-change decision taken from the state at time t, applied after all are taken. */
+typedef struct ls_change {
+    uint32_t handle;
+    int32_t front;
+    int8_t from, to;
+    uint16_t cap;  /* cells/step: the vehicle's speed cap in the new lane */
+    int16_t steps; /* ghost lifetime, steps */
+} ls_change;
+
+/* Constants of the rule on this grid, this step's decisions, and the decision pass's scratch. */
+typedef struct ls_lc_state {
+    double sin_alpha;
+    int32_t gain;      /* cells/step */
+    int32_t lookahead; /* cells */
+    int32_t trick_gap; /* cells */
+    int32_t yield;     /* cells/step: how much a yielding follower slows per step (b) */
+    double *ta;        /* s: Ta for each speed 0 .. max_vmax, cells/step */
+    uint64_t p_thr;
+    ls_change *changes;
+    size_t change_count, change_cap;
+    struct lc_look *looks; /* scratch of the decision pass: drivers who look this step */
+    size_t look_cap;
+    int32_t *others; /* scratch: drivers with an obligation */
+    size_t other_cap;
+} ls_lc_state;
+
+ls_status ls_lanechange_setup(ls_world *w);
+void ls_lc_free(ls_lc_state *lc);
+/* Decides this step's changes from the state at t (setting every entry's speed cap on the way)
+ * and applies them. */
+ls_status ls_lanechange_step(ls_world *w);
 
 /* Neighbours of a would-be position in a lane: the vehicle (or ghost or obstacle) ahead and
  * behind, the empty cells to them, and their speeds (cells/step). No neighbour: gap LS_FAR. */

@@ -87,7 +87,7 @@ ls_status ls_motion_boundary(ls_world *w, int lane_index)
             continue;
         }
         if (!w->ring) {
-            ls_status st = ls_trip_record(w, h, lane_index);
+            ls_status st = ls_trips_record(w, h, lane_index);
             if (st != LS_OK) return st;
             ln->hi--;
             w->fleet.lane[h] = -1;

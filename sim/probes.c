@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 static int ramp_index(const ls_scenario *s, const char *name, ls_ramp_kind kind)
@@ -295,7 +296,7 @@ static void observe_lanes(ls_world *w, ls_probe *pr, ls_probe_result *res, int l
         pr->lane_time[l] += v / fmax(speed[l], 0.1);
     }
     pr->own_time += v / fmax(speed[lane], 0.1);
-    double faster = speed[lane] + w->lc_gain;
+    double faster = speed[lane] + w->lc.gain;
     int slower = (lane > 0 && speed[lane - 1] >= faster) ||
                  (lane + 1 < w->lanes && speed[lane + 1] >= faster);
     res->observed_s += w->dt_s;
@@ -327,4 +328,31 @@ void ls_probes_free(ls_probes_state *p)
     ls_free(p->result);
     ls_free(p->live);
     memset(p, 0, sizeof *p);
+}
+
+uint64_t ls_probes_hash(const ls_world *w, uint64_t h)
+{
+    const ls_probes_state *p = &w->probes;
+    if (!p->on) return h;
+    for (uint32_t k = 0; k < w->fleet.cap; k++)
+        if (w->fleet.id[k] != 0) h = LS_HASH(h, w->fleet.probe[k]);
+    for (size_t i = 0; i < p->n; i++) {
+        const ls_probe *pr = &p->probe[i];
+        const ls_probe_result *r = &p->result[i];
+        h = LS_HASH(h, pr->handle);
+        h = LS_HASH(h, pr->front);
+        h = LS_HASH(h, pr->leg);
+        h = LS_HASH(h, pr->ready_s);
+        h = LS_HASH(h, pr->own_time);
+        h = ls_hash_bytes(h, pr->lane_time, sizeof pr->lane_time);
+        h = LS_HASH(h, r->status);
+        h = LS_HASH(h, r->travel_time_s);
+        h = LS_HASH(h, r->lane_changes);
+        h = LS_HASH(h, r->passed_by);
+        h = LS_HASH(h, r->passed);
+        h = LS_HASH(h, r->observed_s);
+        h = LS_HASH(h, r->slower_s);
+    }
+    h = ls_hash_bytes(h, p->live, p->live_n * sizeof *p->live);
+    return LS_HASH(h, p->next);
 }

@@ -69,5 +69,7 @@ void ls_probes_trip_end(ls_world *w, uint32_t handle, double exit_s);
 const ls_probe_rules *ls_probe_rules_of(const ls_world *w, uint32_t handle);
 
 void ls_probes_free(ls_probes_state *p);
+/* The probes' part of the state hash (nothing while probes are off). */
+uint64_t ls_probes_hash(const ls_world *w, uint64_t h);
 
 #endif

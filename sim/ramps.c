@@ -1,4 +1,4 @@
-/* ramps.c: where vehicles go: destinations, exits (taken or missed), merges from on-ramps, trips.
+/* ramps.c: where vehicles go: destinations, exits (taken or missed), merges from on-ramps.
  */
 #include <math.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "alloc.h"
+#include "hash.h"
 #include "world_state.h"
 
 /* A destination for a vehicle that joins the road at `from_cell`: each off-ramp downstream, in
@@ -41,58 +42,6 @@ void ls_ramps_destination(ls_world *w, uint32_t h, int32_t from_cell)
     }
 }
 
-ls_status ls_trip_record(ls_world *w, uint32_t h, int lane)
-{
-    if (ls_grow((void **)&w->trips, &w->trip_cap, w->trip_count, sizeof *w->trips, 256) != 0)
-        return LS_ERR_NOMEM;
-    const ls_fleet *f = &w->fleet;
-    ls_trip *t = &w->trips[w->trip_count++];
-    t->id = f->id[h];
-    t->type = f->type[h];
-    t->origin = f->origin[h];
-    t->destination = f->dest[h];
-    t->entry_lane = f->entry_lane[h];
-    t->exit_lane = lane;
-    t->arrival_s = f->arrival_s[h];
-    /* Insertion follows the move, so a vehicle is on the road from the end of its step, which
-     * is never before it arrived. */
-    t->entry_s = (double)(f->entry_step[h] + 1) * w->dt_s;
-    t->exit_s = (double)(w->step + 1) * w->dt_s;
-    t->lane_changes = f->lane_changes[h];
-    if (f->probe[h] >= 0) ls_probes_trip_end(w, h, t->exit_s);
-    if (w->step >= w->warmup_steps) {
-        double tt = t->exit_s - t->entry_s;
-        w->trips_measured++;
-        w->travel_time_sum += tt;
-        w->od_count[t->origin + 1][t->destination + 1]++;
-        w->od_time[t->origin + 1][t->destination + 1] += tt;
-    }
-    return LS_OK;
-}
-
-/* Takes a vehicle off the road (it left by an exit), with its ghost if it was crossing. */
-void ls_vehicle_leave(ls_world *w, int lane, int32_t index)
-{
-    ls_lane *ln = &w->lane[lane];
-    uint32_t h = ln->handle[index];
-    int32_t front = ln->front[index];
-    int g = w->fleet.ghost_lane[h];
-    ls_lane_remove(ln, index);
-    if (g >= 0) {
-        ls_lane *gl = &w->lane[g];
-        int32_t k = ls_lane_lower_bound(gl, front);
-        if (k < gl->hi && gl->handle[k] == (h | LS_HANDLE_GHOST)) {
-            ls_lane_remove(gl, k);
-            gl->ghosts--;
-        }
-        w->fleet.ghost_lane[h] = -1;
-    }
-    w->fleet.lane[h] = -1;
-    ls_fleet_release(&w->fleet, h);
-    w->counts.exited++;
-    w->counts.inside--;
-}
-
 /* Vehicles whose front crossed the diverge cell c of off-ramp r in this step: those bound for it
  * in the rightmost lane leave; those bound for it in any other lane missed it, are counted, and
  * drive on to the end. Found by a binary search and a short scan, like the loop detectors. */
@@ -121,9 +70,9 @@ static ls_status exit_at(ls_world *w, int r)
     }
     ls_lane *right = &w->lane[w->lanes - 1];
     for (int k = 0; k < n; k++) {
-        int32_t i = ls_lane_lower_bound(right, fronts[k]);
-        if (i >= right->hi || right->handle[i] != leaving[k]) return LS_ERR_INTERNAL;
-        ls_status st = ls_trip_record(w, leaving[k], w->lanes - 1);
+        int32_t i = ls_lane_find(right, fronts[k], leaving[k]);
+        if (i < 0) return LS_ERR_INTERNAL;
+        ls_status st = ls_trips_record(w, leaving[k], w->lanes - 1);
         if (st != LS_OK) return st;
         ls_vehicle_leave(w, w->lanes - 1, i);
         w->ramps[r].exited++;
@@ -174,21 +123,16 @@ ls_ramp_stats ls_world_ramp_stats(const ls_world *w, int ramp)
     return s;
 }
 
-uint64_t ls_world_od(const ls_world *w, int origin, int destination, double *mean_s)
+uint64_t ls_ramps_hash(const ls_world *w, uint64_t h)
 {
-    if (origin < -1 || origin >= LS_MAX_RAMPS || destination < -1 || destination >= LS_MAX_RAMPS)
-        return 0;
-    uint64_t n = w->od_count[origin + 1][destination + 1];
-    if (mean_s) *mean_s = n ? w->od_time[origin + 1][destination + 1] / (double)n : 0;
-    return n;
-}
-
-const char *ls_trip_origin_name(const ls_world *w, const ls_trip *t)
-{
-    return t->origin >= 0 ? w->sc.ramps[t->origin].name : "mainline";
-}
-
-const char *ls_trip_destination_name(const ls_world *w, const ls_trip *t)
-{
-    return t->destination >= 0 ? w->sc.ramps[t->destination].name : "end";
+    for (int r = 0; r < w->sc.ramp_count; r++) {
+        const ls_ramp_state *s = &w->ramps[r];
+        h = LS_HASH(h, s->merges);
+        h = LS_HASH(h, s->merge_pos_sum);
+        h = LS_HASH(h, s->merge_bins);
+        h = LS_HASH(h, s->max_waiting);
+        h = LS_HASH(h, s->exited);
+        h = LS_HASH(h, s->missed);
+    }
+    return h;
 }

@@ -7,8 +7,9 @@
 /* xoshiro256+ (Blackman & Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS
  * 2021): four 64-bit words of state, period 2^256 - 1. Its upper bits are of excellent quality;
  * we use only the upper 32. It replaces a GSL call per vehicle per step, which profiling showed
- * to cost more than the rest of the update (docs/performance.md). Seeded from the world's GSL
- * stream, so one scenario seed still fixes everything. */
+ * to cost more than the rest of the update (docs/performance.md). Seeded from the scenario's
+ * seed directly (world.c, mixed with a constant so it differs from the GSL stream's seed), so
+ * one scenario seed still fixes everything. */
 typedef struct ls_fastrng {
     uint64_t s[4];
 } ls_fastrng;

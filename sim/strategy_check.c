@@ -118,7 +118,9 @@ static void check_then(const strategy_ctx *c, const ls_strategy_def *st)
 {
     const ls_scenario *s = c->d->s;
     char a[32], b[32];
-    if (!ls_node_get(c->item, "then")) return;
+    const ls_node *then = ls_node_get(c->item, "then");
+    /* move_to: 0 (as the YAML writer puts it) is no `then`; leaving move_to out is a mistake. */
+    if (!then || (st->then.move_to == 0 && ls_node_get(then, "move_to"))) return;
     if (st->then.move_to < 1 || st->then.move_to > s->road.lanes) {
         snprintf(a, sizeof a, "%d", s->road.lanes);
         snprintf(b, sizeof b, "%d", st->then.move_to);
@@ -133,7 +135,7 @@ static void check_reenter(const strategy_ctx *c, const ls_strategy_def *st, doub
 {
     const ls_reenter_def *re = &st->reenter;
     char a[32], b[32];
-    if (!ls_node_get(c->item, "exit_reenter")) return;
+    if (!re->exit[0] && !re->enter[0]) return; /* none (as the YAML writer puts it) */
     int off = downstream_exit(c, "exit_reenter.exit", re->exit, entry_m);
     int on = named_ramp(c, "exit_reenter.enter", re->enter, LS_RAMP_ON);
     if (off >= 0 && on >= 0 && ramp_at(c->d->s, on) < ramp_at(c->d->s, off))
@@ -159,7 +161,7 @@ static void check_strategy(ls_decoder *d, const ls_node *list, int i)
     strategy_ctx c = {d, ls_node_item(list, (size_t)i), i};
     double entry_m = check_entry(&c, st);
     if (entry_m < 0) return;
-    if (st->exit[0] && !ls_node_get(c.item, "exit_reenter"))
+    if (st->exit[0] && !st->reenter.exit[0] && !st->reenter.enter[0])
         downstream_exit(&c, "exit", st->exit, entry_m);
     check_then(&c, st);
     check_reenter(&c, st, entry_m);

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "world_state.h"
+#include "caps.h"
 
 /* Speed (km/h) and length (m) in whole cells per step and cells, rounded to the nearest. */
 static int64_t speed_cells(const ls_world *w, double kmh)
@@ -99,7 +99,7 @@ static ls_status setup_grid(ls_world *w, ls_diags *d)
         }
     }
     ls_blockages_create(w);
-    ls_status gst = ls_geometry_create(w, d);
+    ls_status gst = ls_geometry_create(w);
     if (gst != LS_OK) return gst;
     for (int r = 0; r < s->ramp_count; r++) w->has_exits |= s->ramps[r].kind == LS_RAMP_OFF;
     w->p_thr = ls_prob_threshold(w->rule == LS_RULE_NEWELL ? 0 : s->model.p_slow);
@@ -120,7 +120,8 @@ static ls_status setup_state(ls_world *w, ls_diags *d)
     if (st == LS_OK) st = ls_lanechange_setup(w);
     if (st == LS_OK) st = ls_field_create(w);
     if (st != LS_OK) return st;
-    w->caps_on = w->sc.lane_change.enabled || w->sc.friction.enabled || w->cell_limit != NULL;
+    w->caps_on =
+        w->sc.lane_change.enabled || w->sc.friction.enabled || w->geometry.cell_limit != NULL;
     for (int l = w->lanes; l < w->all_lanes; l++)
         if ((st = ls_lane_reserve(&w->lane[l], 16, 64)) != LS_OK) return st;
     double per_cell =
@@ -165,25 +166,13 @@ void ls_world_destroy(ls_world *w)
     for (int l = 0; l < LS_MAX_ALL_LANES; l++) ls_lane_free(&w->lane[l]);
     ls_fleet_free(&w->fleet);
     if (w->rng) gsl_rng_free(w->rng);
-    ls_free(w->loops);
-    ls_free(w->records);
-    ls_free(w->trips);
-    ls_free(w->crossings);
-    ls_free(w->changes);
-    ls_free(w->lc_looks);
-    ls_free(w->lc_others);
-    ls_free(w->seg_speed);
-    ls_free(w->seg_free);
-    ls_free(w->seg_sum);
-    ls_free(w->seg_n);
-    ls_free(w->seg_ref);
-    ls_free(w->cell_limit);
-    ls_free(w->lc_ta);
-    ls_free(w->field_speed);
-    ls_free(w->field_count);
-    ls_free(w->field_step);
-    ls_free(w->field_records);
-    ls_free(w->queue_records);
+    ls_geometry_free(&w->geometry);
+    ls_friction_free(&w->friction);
+    ls_lc_free(&w->lc);
+    ls_crossings_free(&w->crossings);
+    ls_detectors_free(&w->detectors);
+    ls_field_free(&w->field);
+    ls_trips_free(&w->trips);
     ls_probes_free(&w->probes);
     ls_free(w);
 }
@@ -194,14 +183,14 @@ static ls_status before_move(ls_world *w)
 {
     ls_status st = ls_demand_arrivals(w);
     if (st == LS_OK && w->probes.on) st = ls_probes_depart(w);
-    if (st == LS_OK && w->block_count) st = ls_blockages_update(w);
+    if (st == LS_OK && w->blockage.block_count) st = ls_blockages_update(w);
     if (st != LS_OK) return st;
     if (w->sc.friction.enabled) ls_friction_tables(w);
     /* With lane changes on, the decision pass sets the caps as it goes. */
     if (w->sc.lane_change.enabled)
         st = ls_lanechange_step(w);
     else if (w->caps_on)
-        ls_lanechange_caps(w);
+        ls_caps_set(w);
     return st;
 }
 
@@ -231,18 +220,18 @@ ls_status ls_world_step(ls_world *w)
     ls_status st = before_move(w);
     for (int l = 0; l < w->all_lanes && st == LS_OK; l++)
         w->lane[l].step_speed = ls_motion_lane(w, &w->lane[l]);
-    if (st == LS_OK && w->crossing_count) st = ls_crossings_reconcile(w);
+    if (st == LS_OK && w->crossings.count) st = ls_crossings_reconcile(w);
     if (st == LS_OK) count_step(w);
     for (int l = 0; l < w->all_lanes && st == LS_OK; l++) {
         st = ls_demand_insert_lane(w, l);
-        if (st == LS_OK && w->loop_count && l < w->lanes) st = ls_detectors_observe(w, l);
+        if (st == LS_OK && w->detectors.loop_count && l < w->lanes) st = ls_detectors_observe(w, l);
     }
     if (st == LS_OK && w->has_exits) st = ls_ramps_exits(w);
     for (int l = 0; l < w->all_lanes && st == LS_OK; l++) st = ls_motion_boundary(w, l);
-    if (st == LS_OK && w->crossing_count) ls_crossings_after_boundary(w);
+    if (st == LS_OK && w->crossings.count) ls_crossings_after_boundary(w);
     if (st == LS_OK && w->probes.on) ls_probes_observe(w);
-    if (st == LS_OK && w->loop_count) st = ls_detectors_close_periods(w);
-    if (st == LS_OK && w->field_on) {
+    if (st == LS_OK && w->detectors.loop_count) st = ls_detectors_close_periods(w);
+    if (st == LS_OK && w->field.on) {
         ls_field_observe(w);
         st = ls_field_close_period(w);
     }
@@ -350,25 +339,4 @@ ls_lane_stats ls_world_lane_stats(const ls_world *w, int lane_index)
                       : 0;
     s.lane_changes = ln->lane_changes;
     return s;
-}
-
-const ls_trip *ls_world_trips(const ls_world *w, size_t *count)
-{
-    *count = w->trip_count;
-    return w->trips;
-}
-
-void ls_world_clear_trips(ls_world *w)
-{
-    w->trip_count = 0;
-}
-
-uint64_t ls_world_trip_count(const ls_world *w)
-{
-    return w->trips_measured;
-}
-
-double ls_world_mean_travel_time(const ls_world *w)
-{
-    return w->trips_measured ? w->travel_time_sum / (double)w->trips_measured : 0;
 }

@@ -103,6 +103,44 @@ Test(engine, same_seed_same_state_other_seed_differs)
     cr_expect_neq(final_hash(&s), a, "a different seed gave the same final state");
 }
 
+/* The state hash of three scenarios at a fixed time, pinned: a change of the model, of the order
+ * of random draws or of the state a run carries shows up here, across commits and not only
+ * between two runs in one process (as Box2D pins its determinism test). These numbers are the
+ * code's own output, not an independent expectation: they guard against unintended change only.
+ * When the model changes on purpose (or the state hash covers more), rerun
+ * `build/tests/test_engine --filter 'engine/pinned_*'`, check that the outputs of the
+ * scenarios changed as intended (docs/validation.md, "Pinned state hashes"), and paste the new
+ * hashes the failures print. They assume x86-64 Linux (64-bit unsigned long in the GSL stream's
+ * state, glibc's libm). The warm-up is shortened so that the measurements are in the hash. */
+static void expect_pinned(const char *file, const char *duration, const char *warmup,
+                          uint64_t expect)
+{
+    const char *sets[] = {duration, warmup};
+    ls_scenario s;
+    ls_test_scenario_file(file, sets, 2, &s);
+    uint64_t h = final_hash(&s);
+    cr_expect_eq(h, expect, "%s: state hash 0x%016llx, pinned 0x%016llx", file,
+                 (unsigned long long)h, (unsigned long long)expect);
+}
+
+Test(engine, pinned_ring_600s)
+{
+    expect_pinned("scenarios/ring.yaml", "simulation.duration=600", "simulation.warmup=200",
+                  UINT64_C(0xf41fd0f1cb7bb560));
+}
+
+Test(engine, pinned_onramp_900s)
+{
+    expect_pinned("scenarios/onramp.yaml", "simulation.duration=900", "simulation.warmup=300",
+                  UINT64_C(0x96eb7123f66fbfbe));
+}
+
+Test(engine, pinned_us101_sr92_1800s)
+{
+    expect_pinned("scenarios/us101-sr92.yaml", "simulation.duration=1800", "simulation.warmup=600",
+                  UINT64_C(0x61aaa82e4d6ccf86));
+}
+
 /* Per-lane demand becomes per-lane flow: in free flow (total 3600 veh/h far below capacity)
  * each lane's measured flow equals its share of the demand. A lane's flow is Poisson-like over
  * the hour, so its relative error is about 1/sqrt(N); the tolerance is 5 of those. */

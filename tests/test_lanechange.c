@@ -2,6 +2,7 @@
  * friction, blockages, and the invariants with everything on. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

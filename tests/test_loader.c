@@ -39,7 +39,7 @@ static const bad_case BAD[] = {
      "wrong_type.yaml:2:10: road.lanes: expected an integer from 1 to 16, got \"four\""},
     {"out_of_range.yaml",
      "out_of_range.yaml:2:11: model.p_slow: expected a number from 0 to 1, got 1.7"},
-    {"unknown_key.yaml", "unknown_key.yaml:2:1: strategies: unknown key \"strategies\""},
+    {"unknown_key.yaml", "unknown_key.yaml:2:1: meters: unknown key \"meters\""},
     {"misspelt_key.yaml", "misspelt_key.yaml:2:3: model.p_slwo: unknown key \"p_slwo\" (did you "
                           "mean \"p_slow\"?)"},
     {"bad_unit.yaml", "bad_unit.yaml:2:16: road.speed_limit: expected a speed such as 65, \"65 "

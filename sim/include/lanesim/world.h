@@ -274,7 +274,10 @@ int ls_world_vehicle_strategy(const ls_world *w, uint32_t handle);
  * on the road, vehicle accounting). LS_OK, or LS_ERR_INTERNAL with a description in msg. */
 ls_status ls_world_check(const ls_world *w, char *msg, size_t msg_size);
 
-/* FNV-1a hash of the complete dynamic state: equal hashes mean equal worlds (for tests). */
+/* FNV-1a hash of the complete dynamic state: vehicles (by id, not by internal handle) and every
+ * field of their records, entry queues, counters and measurements, both random streams,
+ * crossings, closures, detector and field sums, trip totals. Equal hashes mean equal worlds for
+ * every later step and output; a hash also changes when the model does (tests pin some). */
 uint64_t ls_world_state_hash(const ls_world *w);
 
 #ifdef __cplusplus
