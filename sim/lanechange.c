@@ -330,7 +330,9 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
         !(f->trickster[v->handle] && f->hold[v->handle] == 0))
         return LS_OK;
     ls_lc_times t;
-    double patience = f->probe[v->handle] >= 0 ? ls_probe_rules_of(w, v->handle)->patience : 1.0;
+    double patience = w->probes.on && f->probe[v->handle] >= 0
+                          ? ls_probe_rules_of(w, v->handle)->patience
+                          : 1.0;
     ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, patience, &o.n, &t);
     if (!t.accept) {
         /* Cooperation: a driver who must get in soon (urgency >= 0.5: the second half of an
@@ -435,7 +437,7 @@ static ls_status decide_probe(ls_world *w, lc_vehicle *v, const ls_probe_rules *
 /* The general case: whatever the obligation (on-ramp, closure, exit) or none. */
 static ls_status decide(ls_world *w, lc_vehicle *v)
 {
-    if (w->fleet.probe[v->handle] >= 0) {
+    if (w->probes.on && w->fleet.probe[v->handle] >= 0) {
         int normal = 0;
         ls_status st = decide_probe(w, v, ls_probe_rules_of(w, v->handle), &normal);
         if (st != LS_OK || !normal) return st;
@@ -576,7 +578,10 @@ static ls_status decide_lane(ls_world *w, int l)
     const uint32_t *handle = ln->handle;
     uint16_t *vcap = ln->vcap;
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
+    /* Probes only when enabled: a loop-invariant test the compiler unswitches, so runs without
+     * probes do not load their array for every vehicle (measured: +1 instruction a vehicle). */
     const int32_t *probe = f->probe;
+    const int probes_on = w->probes.on;
     int8_t *want = f->want_lane;
     const uint64_t p_thr = w->lc.p_thr;
     ls_fastrng rng = w->fast;
@@ -594,7 +599,7 @@ static ls_status decide_lane(ls_world *w, int l)
         uint16_t cap = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
-        if (dest[h] >= 0 || probe[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
+        if (dest[h] >= 0 || (probes_on && probe[h] >= 0) || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }
