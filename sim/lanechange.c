@@ -134,8 +134,16 @@ static int32_t exit_reach(const ls_world *w, const lc_vehicle *v)
     return w->fleet.exit_look[v->handle] * (lanes_to_cross > 1 ? lanes_to_cross : 1);
 }
 
+/* Small functions of the decision that the compiler would otherwise call (each is used by the
+ * background drivers' decision and a probe's): inlined, as they were before probes. */
+#if defined(__GNUC__)
+#define LC_INLINE static inline __attribute__((always_inline))
+#else
+#define LC_INLINE static inline
+#endif
+
 /* The needs no driver can forgo: the end of its acceleration lane, a closure ahead, its exit. */
-static lc_need forced_need(const ls_world *w, const lc_vehicle *v)
+LC_INLINE lc_need forced_need(const ls_world *w, const lc_vehicle *v)
 {
     lc_need n = {0.0, 3u, 1};
     const ls_lane *ln = &w->lane[v->lane];
@@ -247,7 +255,7 @@ static int qualifies(const ls_world *w, const lc_vehicle *v, const lc_option *o,
  * Looking both ways and taking the better side would give a lane with two neighbours a smaller
  * chance per side of losing a driver than an edge lane has, and equal lanes would not stay equal
  * (docs/validation.md, symmetry). */
-static int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *best)
+LC_INLINE int choose(ls_world *w, const lc_vehicle *v, lc_need need, lc_option *best)
 {
     lc_option o[2];
     int sides[2], n = 0, pick = -1;
@@ -330,9 +338,8 @@ static ls_status settle(ls_world *w, const lc_vehicle *v, double urg, int must, 
         !(f->trickster[v->handle] && f->hold[v->handle] == 0))
         return LS_OK;
     ls_lc_times t;
-    double patience = w->probes.on && f->probe[v->handle] >= 0
-                          ? ls_probe_rules_of(w, v->handle)->patience
-                          : 1.0;
+    double patience =
+        w->probes.on && f->probe[v->handle] >= 0 ? ls_probe_rules_of(w, v->handle)->patience : 1.0;
     ls_lc_evaluate(w, target, v->front, v->length, v->speed, urg, watching, patience, &o.n, &t);
     if (!t.accept) {
         /* Cooperation: a driver who must get in soon (urgency >= 0.5: the second half of an
@@ -569,6 +576,9 @@ static ls_status decide_lane(ls_world *w, int l)
      * have no obligation. */
     int plain_lane =
         !w->sc.lane_change.keep_right && !(w->blockage.closed_lanes >> l & 1u) && ln->ramp < 0;
+    /* A lane with a probe in it takes the general path, where decide() hands the probe to its
+     * strategy: a test per lane and step, not per vehicle (runs without probes pay nothing). */
+    plain_lane = plain_lane && !(w->probes.lanes >> l & 1u);
     /* In the rightmost lane, drivers who avoid a merge ahead have an obligation too. */
     int avoid_lane = l == w->lanes - 1 && w->geometry.avoid_zone_count > 0;
     /* Everything the pass reads, in locals: the stores to the fleet's int8_t arrays may alias
@@ -578,10 +588,6 @@ static ls_status decide_lane(ls_world *w, int l)
     const uint32_t *handle = ln->handle;
     uint16_t *vcap = ln->vcap;
     const int8_t *dest = f->dest, *ghost = f->ghost_lane;
-    /* Probes only when enabled: a loop-invariant test the compiler unswitches, so runs without
-     * probes do not load their array for every vehicle (measured: +1 instruction a vehicle). */
-    const int32_t *probe = f->probe;
-    const int probes_on = w->probes.on;
     int8_t *want = f->want_lane;
     const uint64_t p_thr = w->lc.p_thr;
     ls_fastrng rng = w->fast;
@@ -599,7 +605,7 @@ static ls_status decide_lane(ls_world *w, int l)
         uint16_t cap = ls_cap_of(w, ln, &cs, i, front[i], vmax[i], h);
         vcap[i] = cap;
         if (!LS_IS_REAL(h)) continue; /* ghosts of crossing vehicles and closed stretches */
-        if (dest[h] >= 0 || (probes_on && probe[h] >= 0) || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
+        if (dest[h] >= 0 || (avoid_lane && ls_avoid_zone_for(w, h, front[i]))) {
             if (ghost[h] < 0) others[n_others++] = i;
             continue;
         }

@@ -171,9 +171,21 @@ static ls_status depart(ls_world *w, int k)
     return LS_OK;
 }
 
+/* The lanes the probes on the road are in, for the decision pass (lanechange.c). */
+static void mark_lanes(ls_world *w)
+{
+    ls_probes_state *p = &w->probes;
+    p->lanes = 0;
+    for (size_t i = 0; i < p->live_n; i++) {
+        uint32_t h = p->probe[p->live[i]].handle;
+        if (h != UINT32_MAX && w->fleet.lane[h] >= 0) p->lanes |= 1u << w->fleet.lane[h];
+    }
+}
+
 ls_status ls_probes_depart(ls_world *w)
 {
     ls_probes_state *p = &w->probes;
+    mark_lanes(w);
     double t_end = (double)(w->step + 1) * w->dt_s;
     /* Probes leaving a connector first: they waited longer than this step's departures. */
     for (size_t i = 0; i < p->live_n; i++) {

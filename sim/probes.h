@@ -47,7 +47,8 @@ typedef struct ls_probes_state {
     int departures;                          /* departures in the window */
     int next;                                /* the next departure, 0 .. departures */
     int32_t window;                          /* cells either side for lane speeds near a probe */
-    ls_probe *probe;                         /* by result index */
+    uint32_t lanes;  /* lanes (bit per lane index) with a probe in them this step */
+    ls_probe *probe; /* by result index */
     ls_probe_result *result;
     size_t n, cap;
     uint32_t *live; /* indices of the probes still travelling (or between legs) */
