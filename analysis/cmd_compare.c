@@ -81,11 +81,7 @@ static int parse_option(cmp_opts *o, int opt, const char *arg)
 
 static int parse_args(int argc, char **argv, cmp_opts *o)
 {
-    static const struct option opts[] = {{"set", required_argument, 0, LS_OPT_SET},
-                                         {"seed", required_argument, 0, LS_OPT_SEED},
-                                         {"duration", required_argument, 0, LS_OPT_DURATION},
-                                         {"quiet", no_argument, 0, LS_OPT_QUIET},
-                                         {"help", no_argument, 0, LS_OPT_HELP},
+    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS,
                                          {"format", required_argument, 0, LS_OPT_FORMAT},
                                          {"strategies", required_argument, 0, OPT_STRATEGIES},
                                          {"runs", required_argument, 0, OPT_RUNS},

@@ -112,6 +112,18 @@ Test(compare, interval_matches_hand_computation)
     cr_expect(strstr(v, "b is slower than a by 30.0 s") != NULL, "%s", v);
 }
 
+/* A world of the scenario `yaml` with probes of its first n strategies. */
+static ls_world *probe_world(const char *yaml, int n)
+{
+    ls_scenario s;
+    ls_test_scenario(yaml, NULL, 0, &s);
+    ls_world *w = ls_test_world(&s);
+    int idx[LS_MAX_STRATEGIES];
+    for (int k = 0; k < n; k++) idx[k] = k;
+    cr_assert_eq(ls_world_enable_probes(w, idx, n), LS_OK);
+    return w;
+}
+
 /* Where each probe of `strategy` first drove in lane `want` at or past `mark` (m), by id. */
 typedef struct reach_map {
     uint64_t id[512];
@@ -150,11 +162,7 @@ Test(compare, strategies_do_what_they_say)
                         "  - {name: hop, enter_lane: 2, policy: fastest}\n"
                         "probes: {every: 30}\n"
                         "simulation: {duration: 1800}\n";
-    ls_scenario s;
-    ls_test_scenario(yaml, NULL, 0, &s);
-    ls_world *w = ls_test_world(&s);
-    int idx[] = {0, 1, 2};
-    cr_assert_eq(ls_world_enable_probes(w, idx, 3), LS_OK);
+    ls_world *w = probe_world(yaml, 3);
     static reach_map m;
     size_t n = 0;
     while (!ls_world_done(w)) {
@@ -202,11 +210,7 @@ Test(compare, exit_reenter_includes_delay_and_signal)
                         "                    signal: {cycle: 90, green: 20}}}\n"
                         "probes: {every: 37, to: 1200}\n"
                         "simulation: {duration: 1800}\n";
-    ls_scenario s;
-    ls_test_scenario(yaml, NULL, 0, &s);
-    ls_world *w = ls_test_world(&s);
-    int idx[] = {0, 1, 2};
-    cr_assert_eq(ls_world_enable_probes(w, idx, 3), LS_OK);
+    ls_world *w = probe_world(yaml, 3);
     while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
     size_t n = 0;
     const ls_probe_result *r = ls_world_probe_results(w, &n);
