@@ -322,3 +322,41 @@ Test(compare, equal_lanes_fastest_about_one_in_n)
               trips);
     cmp_runs_free(runs, 2);
 }
+
+/* enter_ramp: the probe joins by the on-ramp and must merge (at least one lane change); exit:
+ * its trip ends at the off-ramp, so it is shorter than the trip to the road's end, by about the
+ * rest of the road at free-flow speed (light traffic). */
+Test(compare, enter_ramp_and_exit)
+{
+    const char yaml[] = "name: ramps\n"
+                        "road: {length: 4000, lanes: 2}\n"
+                        "vehicles: [{type: car, length: 7.5, max_speed: 75 mph}]\n"
+                        "demand: {mainline: {flow: 600}}\n"
+                        "lane_change: {enabled: true}\n"
+                        "ramps:\n"
+                        "  - {name: in, kind: on, at: 1000, length: 250, flow: 100}\n"
+                        "  - {name: out, kind: off, at: 2500, share: 0.05}\n"
+                        "strategies:\n"
+                        "  - {name: to-end, enter_ramp: in}\n"
+                        "  - {name: to-exit, enter_ramp: in, exit: out}\n"
+                        "probes: {every: 40}\n"
+                        "simulation: {duration: 1500}\n";
+    ls_world *w = probe_world(yaml, 2);
+    while (!ls_world_done(w)) cr_assert_eq(ls_world_step(w), LS_OK);
+    size_t n = 0;
+    const ls_probe_result *r = ls_world_probe_results(w, &n);
+    double sum[2] = {0, 0};
+    int done[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].status != LS_PROBE_FINISHED) continue;
+        cr_expect_geq(r[i].lane_changes, 1, "probe %zu never merged", i);
+        sum[r[i].strategy] += r[i].travel_time_s;
+        done[r[i].strategy]++;
+    }
+    cr_assert_gt(done[0], 20);
+    cr_assert_gt(done[1], 20);
+    /* The last 1500 m at the speed limit (65 mph = 29.06 m/s) take about 52 s. */
+    double saved = sum[0] / done[0] - sum[1] / done[1];
+    cr_expect(saved > 40 && saved < 75, "the exit saves %g s", saved);
+    ls_world_destroy(w);
+}
