@@ -244,8 +244,10 @@ static ls_status ramp_arrivals(ls_world *w, double t0)
         ls_lane *ln = &w->lane[w->ramps[r].lane];
         double m = profile_integral(&def->flow, t0, t0 + w->dt_s) / 3600.0;
         arrival_stream a = {w->ramps[r].lane, r, def->mix_count ? def->mix : NULL};
+        int32_t before = ln->q_count;
         ls_status st = m > 0 ? arrivals(w, &a, m, t0) : LS_OK;
         if (st != LS_OK) return st;
+        ls_meters_arrived(w, r, before);
         if ((uint64_t)ln->q_count > w->ramps[r].max_waiting) w->ramps[r].max_waiting = ln->q_count;
     }
     return LS_OK;
@@ -289,7 +291,11 @@ ls_status ls_demand_insert_lane(ls_world *w, int lane)
         room = (int64_t)ln->front[ln->lo] - ln->length[ln->lo] + 1;
         v_ahead = ln->speed[ln->lo];
     }
+    /* A metered on-ramp lets one vehicle go per green, from rest at the stop line (the start of
+     * the approach), not at the speed of the free road upstream. */
+    const int metered = ln->ramp >= 0 && w->meters.m[ln->ramp].kind != LS_METER_NONE;
     while (ln->q_count > 0) {
+        if (metered && !ls_meters_may_release(w, lane)) break;
         uint32_t h = ln->queue[ln->q_head];
         int type = w->fleet.type[h];
         int32_t len = w->type_length[type];
@@ -299,14 +305,16 @@ ls_status ls_demand_insert_lane(ls_world *w, int lane)
          * than one step; placing it at once keeps it from waiting for ever). */
         int32_t furthest = (vmax > len ? vmax : len) - 1;
         if (ideal > furthest) ideal = furthest;
+        if (metered) ideal = len - 1;
         ideal += ln->entry_cell; /* on-ramp lanes start at their own first cell */
         int64_t limit = room - 1 - (v_ahead < vmax ? v_ahead : vmax);
         int64_t front = ideal < (double)limit ? (int64_t)ideal : limit;
         if (front < ln->entry_cell + len - 1) break;
         int64_t gap = room - 1 - front;
-        uint16_t v = gap < vmax ? (uint16_t)gap : vmax;
+        uint16_t v = metered ? 0 : gap < vmax ? (uint16_t)gap : vmax;
         ls_status st = ls_lane_insert(ln, ln->lo, (int32_t)front, v, vmax, (uint16_t)len,
                                       w->type_accel[type], h, vmax);
+        if (st == LS_OK && ln->ramp >= 0) st = ls_meters_released(w, ln->ramp);
         if (st != LS_OK) return st;
         ls_queue_pop(ln);
         w->fleet.lane[h] = (int8_t)lane;

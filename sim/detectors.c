@@ -82,6 +82,7 @@ ls_status ls_detectors_observe(ls_world *w, int lane_index)
         }
         if (occ > 1) occ = 1; /* interpolated bodies may touch within one step */
         lp->occupied += occ;
+        lp->total_occupied += occ;
         if (w->step >= w->warmup_steps) {
             lp->w_occupied += occ;
             lp->w_steps++;

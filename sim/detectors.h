@@ -20,6 +20,7 @@ typedef struct ls_loop {
     uint64_t w_sum_speed;
     double w_occupied;
     int64_t w_steps;
+    double total_occupied; /* all steps: sum of the covered fraction (read by ramp meters) */
 } ls_loop;
 
 typedef struct ls_detectors_state {

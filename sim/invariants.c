@@ -131,6 +131,8 @@ uint64_t ls_world_state_hash(const ls_world *w)
     h = LS_HASH(h, w->counts.waiting);
     h = LS_HASH(h, w->counts.missed_exits);
     h = LS_HASH(h, w->vehicle_updates);
+    h = LS_HASH(h, w->time_spent_s);
+    h = LS_HASH(h, w->distance_cells);
     h = ls_hash_bytes(h, w->fast.s, sizeof w->fast.s);
     h = gsl_hash(w->rng, h);
     h = ls_blockages_hash(w, h);
@@ -139,5 +141,6 @@ uint64_t ls_world_state_hash(const ls_world *w)
     h = ls_detectors_hash(w, h);
     h = ls_field_hash(w, h);
     h = ls_trips_hash(w, h);
+    h = ls_meters_hash(w, h);
     return ls_probes_hash(w, h);
 }

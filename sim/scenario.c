@@ -385,7 +385,7 @@ static void decode_list(ls_decoder *d, const ls_field *f, const ls_node *n, void
 static void decode_profile(ls_decoder *d, const ls_field *f, const ls_node *n, void *base)
 {
     ls_profile *pr = at(base, f->offset);
-    const ls_field *flow = ls_schema_find(f->sub, "flow", 4);
+    const ls_field *flow = &f->sub->fields[1]; /* the point's value: flow, or a meter's rate */
     if (n->kind == LS_NODE_SCALAR) {
         double v;
         if (!read_number(d, flow, n, &v, NULL)) return;
@@ -393,8 +393,8 @@ static void decode_profile(ls_decoder *d, const ls_field *f, const ls_node *n, v
         pr->points[0] = (ls_profile_point){0, v};
     } else if (!decode_items(d, f, n, (char *)pr->points, &pr->count)) {
         char expected[160];
-        snprintf(expected, sizeof expected, "%s such as %s, or a sequence of {t, flow} points",
-                 ls_unit_noun(f->unit), ls_unit_examples(f->unit));
+        snprintf(expected, sizeof expected, "%s such as %s, or a sequence of {t, %s} points",
+                 ls_unit_noun(f->unit), ls_unit_examples(f->unit), flow->name);
         report_here(d, n, expected);
     }
 }

@@ -485,6 +485,50 @@ static void check_ramp_end(ls_decoder *d, const ls_node *list, int i)
                       end, road, road - r->at_m, got);
 }
 
+/* A ramp meter: only on an on-ramp; alinea needs a detector at or downstream of the gore;
+ * rates in order. */
+static void check_meter(ls_decoder *d, const ls_node *list, int i)
+{
+    const ls_ramp_def *r = &d->s->ramps[i];
+    const ls_meter_def *m = &r->meter;
+    const ls_node *meter = item_key(list, i, "meter");
+    char path[96], a[32], b[32];
+    if (m->kind == LS_METER_NONE) return;
+    snprintf(path, sizeof path, "ramps[%d].meter.kind", i);
+    if (r->kind != LS_RAMP_ON) {
+        ls_decoder_report(d, first_of(ls_node_get(meter, "kind"), meter), path,
+                          "expected a meter on an on-ramp only, got one on off-ramp \"%s\"",
+                          r->name);
+        return;
+    }
+    snprintf(path, sizeof path, "ramps[%d].meter.min_rate", i);
+    if (m->min_rate > m->max_rate)
+        ls_decoder_report(d, first_of(ls_node_get(meter, "min_rate"), meter), path,
+                          "expected a rate up to max_rate (%s veh/h), got %s",
+                          ls_num(m->max_rate, a, 32), ls_num(m->min_rate, b, 32));
+    if (m->kind != LS_METER_ALINEA) return;
+    snprintf(path, sizeof path, "ramps[%d].meter.detector", i);
+    const ls_node *dn = first_of(ls_node_get(meter, "detector"), meter);
+    int found = -1;
+    for (int k = 0; k < d->s->detector_count; k++)
+        if (strcmp(d->s->detectors[k].name, m->detector) == 0) found = k;
+    if (found < 0) {
+        ls_decoder_report(d, dn, path, "expected the name of a detector, got \"%s\"", m->detector);
+        return;
+    }
+    if (d->s->detectors[found].at_m < r->at_m)
+        ls_decoder_report(d, dn, path,
+                          "expected a detector at or downstream of the merge (%s m), got \"%s\" "
+                          "at %s m",
+                          ls_num(r->at_m, a, 32), m->detector,
+                          ls_num(d->s->detectors[found].at_m, b, 32));
+    snprintf(path, sizeof path, "ramps[%d].meter.period", i);
+    if (clean(d, "model.dt", NULL) && m->period_s < d->s->model.dt_s)
+        ls_decoder_report(d, first_of(ls_node_get(meter, "period"), meter), path,
+                          "expected a time of at least %s s (model.dt), got %s",
+                          ls_num(d->s->model.dt_s, a, 32), ls_num(m->period_s, b, 32));
+}
+
 static void check_ramps(ls_decoder *d)
 {
     const ls_node *list = section(d, "ramps");
@@ -503,6 +547,7 @@ static void check_ramps(ls_decoder *d)
             check_ramp_end(d, list, i);
             check_ramp_mix(d, list, i);
         }
+        check_meter(d, list, i);
     }
 }
 

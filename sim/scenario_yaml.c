@@ -154,7 +154,7 @@ static void put_profile(text *t, const ls_field *f, const ls_profile *p, int ind
     for (int i = 0; i < p->count; i++) {
         put(t, "%*s- {t: ", indent + 2, "");
         put_number(t, p->points[i].t_s);
-        put(t, ", flow: ");
+        put(t, ", %s: ", f->sub->fields[1].name);
         put_number(t, p->points[i].flow_vph);
         put(t, "}\n");
     }

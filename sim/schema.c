@@ -11,6 +11,7 @@ _Static_assert(sizeof(ls_rule) == sizeof(int), "ls_rule is stored as int");
 _Static_assert(sizeof(ls_arrivals) == sizeof(int), "ls_arrivals is stored as int");
 _Static_assert(sizeof(ls_ramp_kind) == sizeof(int), "ls_ramp_kind is stored as int");
 _Static_assert(sizeof(ls_policy) == sizeof(int), "ls_policy is stored as int");
+_Static_assert(sizeof(ls_meter_kind) == sizeof(int), "ls_meter_kind is stored as int");
 
 #define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
 #define OPEN_MIN  LS_F_MIN_OPEN
@@ -27,6 +28,7 @@ static const char *const RULES[] = {"nasch", "vdr", "newell", NULL};
 static const char *const ARRIVALS[] = {"poisson", "regular", NULL};
 static const char *const RAMP_KINDS[] = {"on", "off", NULL};
 static const char *const POLICIES[] = {"keep", "fastest", "normal", NULL};
+static const char *const METER_KINDS[] = {"none", "fixed", "alinea", NULL};
 
 static const ls_field MODEL[] = {
     NUMBER("cell_length", LS_UNIT_LENGTH, OPEN_MIN, 0.1, 100, 1.5, ls_model_def, cell_length_m,
@@ -228,6 +230,50 @@ static const ls_field BLOCKAGE[] = {
            "time they reopen (default: never), after start"),
 };
 
+static const ls_field RATE_POINT[] = {
+    NUMBER("t", LS_UNIT_TIME, LS_F_REQUIRED, 0, INFINITY, 0, ls_profile_point, t_s,
+           "time from the start; strictly increasing"),
+    NUMBER("rate", LS_UNIT_FLOW, LS_F_REQUIRED, 1, 36000, 900, ls_profile_point, flow_vph,
+           "release rate from that time"),
+};
+static const ls_schema RATE_POINT_SCHEMA = {"points", RATE_POINT, COUNT(RATE_POINT),
+                                            sizeof(ls_profile_point)};
+
+static const ls_field METER[] = {
+    {.name = "kind",
+     .kind = LS_FIELD_ENUM,
+     .names = METER_KINDS,
+     .def = LS_METER_NONE,
+     .offset = offsetof(ls_meter_def, kind),
+     .doc = "none | fixed | alinea"},
+    {.name = "rate",
+     .kind = LS_FIELD_PROFILE,
+     .unit = LS_UNIT_FLOW,
+     .min = 1,
+     .max = LS_MAX_PROFILE,
+     .def = 1,
+     .offset = offsetof(ls_meter_def, rate),
+     .sub = &RATE_POINT_SCHEMA,
+     .doc = "fixed: veh/h released, one number or [{t, rate}, ...] piecewise linear"},
+    {.name = "detector",
+     .kind = LS_FIELD_STRING,
+     .def_text = "",
+     .offset = offsetof(ls_meter_def, detector),
+     .aux = LS_NAME_MAX,
+     .doc = "alinea: the mainline detector downstream of the merge"},
+    NUMBER("target_occupancy", LS_UNIT_NONE, OPEN_BOTH, 0, 1, 0.2, ls_meter_def,
+           target_occupancy, "alinea: the occupancy it holds (fraction)"),
+    NUMBER("gain", LS_UNIT_NONE, OPEN_MIN, 0, 1000, 70, ls_meter_def, gain,
+           "alinea: K_R, veh/h per percent of occupancy"),
+    NUMBER("period", LS_UNIT_TIME, OPEN_MIN, 0, 3600, 60, ls_meter_def, period_s,
+           "alinea: time between rate updates, at least model.dt"),
+    NUMBER("min_rate", LS_UNIT_FLOW, 0, 0, 36000, 240, ls_meter_def, min_rate,
+           "lowest release rate"),
+    NUMBER("max_rate", LS_UNIT_FLOW, OPEN_MIN, 0, 36000, 1800, ls_meter_def, max_rate,
+           "highest release rate (alinea), and the rate while the queue fills the ramp"),
+};
+static const ls_schema METER_SCHEMA = {NULL, METER, COUNT(METER), 0};
+
 static const ls_field RAMP[] = {
     {.name = "name",
      .kind = LS_FIELD_STRING,
@@ -271,6 +317,19 @@ static const ls_field RAMP[] = {
            "on: fraction of mainline drivers who leave the rightmost lane before the merge"),
     NUMBER("avoid_lookahead", LS_UNIT_LENGTH, 0, 0, 5000, 800, ls_ramp_def, avoid_lookahead_m,
            "on: how far before the gore they start moving left"),
+    {.name = "storage",
+     .kind = LS_FIELD_INT,
+     .min = 0,
+     .max = 100000,
+     .def = 0,
+     .offset = offsetof(ls_ramp_def, storage),
+     .doc = "on: vehicles the ramp holds before its queue spills onto the street; 0: approach / "
+            "7.5 m"},
+    {.name = "meter",
+     .kind = LS_FIELD_SECTION,
+     .offset = offsetof(ls_ramp_def, meter),
+     .sub = &METER_SCHEMA,
+     .doc = "on: a ramp meter {kind: fixed, rate} or {kind: alinea, detector, ...}"},
 };
 
 static const ls_field SPEED_ZONE[] = {

@@ -119,6 +119,7 @@ static ls_status setup_state(ls_world *w, ls_diags *d)
     if (st == LS_OK) st = ls_friction_create(w);
     if (st == LS_OK) st = ls_lanechange_setup(w);
     if (st == LS_OK) st = ls_field_create(w);
+    if (st == LS_OK) st = ls_meters_create(w);
     if (st != LS_OK) return st;
     w->caps_on =
         w->sc.lane_change.enabled || w->sc.friction.enabled || w->geometry.cell_limit != NULL;
@@ -174,6 +175,7 @@ void ls_world_destroy(ls_world *w)
     ls_field_free(&w->field);
     ls_trips_free(&w->trips);
     ls_probes_free(&w->probes);
+    ls_meters_free(&w->meters);
     ls_free(w);
 }
 
@@ -183,6 +185,7 @@ static ls_status before_move(ls_world *w)
 {
     ls_status st = ls_demand_arrivals(w);
     if (st == LS_OK && w->probes.on) st = ls_probes_depart(w);
+    if (st == LS_OK && w->meters.metered) ls_meters_tick(w);
     if (st == LS_OK && w->blockage.block_count) st = ls_blockages_update(w);
     if (st != LS_OK) return st;
     if (w->sc.friction.enabled) ls_friction_tables(w);
@@ -206,8 +209,16 @@ static void count_step(ls_world *w)
         if (measured) {
             ln->sum_speed += ln->step_speed;
             ln->sum_count += n;
+            w->distance_cells += ln->step_speed;
         }
     }
+    if (measured) w->time_spent_s += (double)(w->counts.inside + w->counts.waiting) * w->dt_s;
+}
+
+ls_totals ls_world_totals(const ls_world *w)
+{
+    ls_totals t = {w->time_spent_s / 3600.0, (double)w->distance_cells * w->cell_m / 1000.0};
+    return t;
 }
 
 /* One step: arrivals join the entry queues; closures, caps and lane changes; then each lane
@@ -231,6 +242,7 @@ ls_status ls_world_step(ls_world *w)
     if (st == LS_OK && w->crossings.count) ls_crossings_after_boundary(w);
     if (st == LS_OK && w->probes.on) ls_probes_observe(w);
     if (st == LS_OK && w->detectors.loop_count) st = ls_detectors_close_periods(w);
+    if (st == LS_OK && w->meters.on_ramps) st = ls_meters_observe(w);
     if (st == LS_OK && w->field.on) {
         ls_field_observe(w);
         st = ls_field_close_period(w);

@@ -17,6 +17,7 @@
 #include "lane.h"
 #include "lanechange.h"
 #include "lanesim/world.h"
+#include "meters.h"
 #include "motion.h"
 #include "probes.h"
 #include "ramps.h"
@@ -52,6 +53,8 @@ struct ls_world {
 
     ls_counts counts;
     uint64_t vehicle_updates; /* sum over steps of vehicles moved */
+    double time_spent_s;      /* after warm-up: sum over steps of (on the road + waiting) x dt */
+    uint64_t distance_cells;  /* after warm-up: sum over steps of every vehicle's move, cells */
 
     int caps_on;   /* lane changes, friction or speed zones: lanes carry a per-step speed cap */
     int broken;    /* a step failed part-way: the state is not to be stepped again */
@@ -70,6 +73,7 @@ struct ls_world {
     ls_field_state field;
     ls_trips_state trips;
     ls_probes_state probes; /* probe vehicles of commute strategies */
+    ls_meters_state meters; /* on-ramp queues and ramp meters */
 };
 
 /* Look-ups across modules that run in the hot paths, inline. */

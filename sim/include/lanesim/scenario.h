@@ -141,6 +141,25 @@ typedef enum ls_ramp_kind {
     LS_RAMP_OFF,    /* traffic bound for it leaves the rightmost lane */
 } ls_ramp_kind;
 
+typedef enum ls_meter_kind {
+    LS_METER_NONE = 0, /* no meter: vehicles enter as the ramp lets them */
+    LS_METER_FIXED,    /* a fixed release rate (or a schedule of rates) */
+    LS_METER_ALINEA,   /* feedback on the occupancy downstream (Papageorgiou et al. 1991) */
+} ls_meter_kind;
+
+/* A ramp meter: a signal at the start of the on-ramp's approach that lets one vehicle go per
+ * green (docs/model.md, "Ramp meters"). */
+typedef struct ls_meter_def {
+    ls_meter_kind kind;        /* default LS_METER_NONE */
+    ls_profile rate;           /* fixed: release rate, veh/h, one number or [{t, rate}, ...] */
+    char detector[LS_NAME_MAX]; /* alinea: the mainline detector downstream of the merge */
+    double target_occupancy;   /* alinea: fraction, default 0.2, (0, 1) */
+    double gain;               /* alinea: K_R, veh/h per percent of occupancy, default 70 */
+    double period_s;           /* alinea: s between rate updates, default 60, >= dt */
+    double min_rate;           /* veh/h, default 240 */
+    double max_rate;           /* veh/h, default 1800: alinea's ceiling and the queue override */
+} ls_meter_def;
+
 /* An on-ramp or off-ramp on the right of the road. */
 typedef struct ls_ramp_def {
     char name[LS_NAME_MAX]; /* unique, non-empty */
@@ -158,6 +177,9 @@ typedef struct ls_ramp_def {
                                rightmost lane before the merge, [0, 1], default 0 */
     double avoid_lookahead_m; /* on: m before the gore where they start, default 800,
                                  [0, 5000] */
+    int storage;              /* on: vehicles the ramp holds before the queue spills back onto
+                                 the street; 0 (default): approach / 7.5 m, at least 1 */
+    ls_meter_def meter;       /* on: its meter, if any */
 } ls_ramp_def;
 
 /* A stretch with its own speed limit (all lanes). */

@@ -228,6 +228,47 @@ const ls_field_record *ls_world_field_records(const ls_world *w, size_t *count);
 const ls_queue_record *ls_world_queue_records(const ls_world *w, size_t *count);
 void ls_world_clear_field_records(ls_world *w);
 
+/* On-ramp queues and ramp meters (docs/model.md, "Ramp meters"). Every on-ramp's entry queue
+ * is watched; statistics are over the steps after the warm-up. */
+typedef struct ls_meter_stats {
+    bool metered;             /* the ramp has a meter */
+    uint64_t released;        /* vehicles that left the queue onto the ramp */
+    double mean_rate_vph;     /* released per hour of the measured time */
+    double max_rate_vph;      /* the largest release rate of one meter period (metered ramps) */
+    double mean_queue;        /* vehicles waiting, time-averaged */
+    uint32_t max_queue;       /* vehicles */
+    double mean_wait_s;       /* from arrival to leaving the queue, over the vehicles released */
+    double p95_wait_s;        /* its 95th percentile (nearest rank) */
+    uint64_t spillback;       /* vehicles that found the ramp's storage full */
+    double mean_street_wait_s; /* s they waited until there was room on the ramp */
+} ls_meter_stats;
+
+/* Statistics of on-ramp `ramp` (LS_ERR_INPUT for an off-ramp or a bad index; LS_ERR_NOMEM). */
+ls_status ls_world_meter_stats(const ls_world *w, int ramp, ls_meter_stats *out);
+
+/* One record per metered ramp and meter period. */
+typedef struct ls_meter_record {
+    double time_s;       /* end of the period */
+    int ramp;            /* ramp index */
+    double rate_vph;     /* the rate in force at the end of the period */
+    double released_vph; /* vehicles released during the period, per hour */
+    double occupancy;    /* alinea: its detector's mean occupancy over the period; -1 fixed */
+    uint32_t queue;      /* vehicles waiting at the end of the period */
+} ls_meter_record;
+
+const ls_meter_record *ls_world_meter_records(const ls_world *w, size_t *count);
+void ls_world_clear_meter_records(ls_world *w);
+
+/* The two numbers a metering study is judged by, over the steps after the warm-up: time spent
+ * by every vehicle from its arrival (on the road and in every entry queue) and distance
+ * travelled. */
+typedef struct ls_totals {
+    double time_spent_veh_h;
+    double distance_veh_km;
+} ls_totals;
+
+ls_totals ls_world_totals(const ls_world *w);
+
 /* Probe vehicles for comparing commute strategies (`lanesim compare`, docs/model.md "Probes").
  * Off until enabled; then, at every departure time of the scenario's `probes` window, one probe
  * of each chosen strategy joins the traffic (all in the same world, so that each departure's

@@ -1,0 +1,189 @@
+/* test_meters.c: on-ramp queues and ramp meters: a fixed meter releases at its rate, ALINEA
+ * holds its occupancy, the queue override, conservation with spillback, the wait statistics
+ * against the trips, and bad input. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanesim/lanesim.h"
+#include "support.h"
+
+/* Two lanes at 1200 veh/h and an on-ramp asking for 1500 veh/h: more than a meter at a few
+ * hundred lets go, so its queue never empties; storage large enough that it never overflows
+ * unless a test says so. */
+static const char ROAD[] = "name: meter-test\n"
+                           "road: {length: 4000, lanes: 2}\n"
+                           "vehicles: [{type: car, length: 7.5, max_speed: 75 mph, accel: 2.6}]\n"
+                           "demand: {mainline: {flow: 1200}}\n"
+                           "lane_change: {enabled: true}\n"
+                           "ramps:\n"
+                           "  - {name: in, kind: on, at: 1500, length: 250, approach: 200,\n"
+                           "     flow: 1500, storage: 100000}\n"
+                           "detectors:\n"
+                           "  - {name: down, at: 2200, period: 60}\n"
+                           "simulation: {duration: 3600, warmup: 600}\n";
+
+static ls_world *run(const char *yaml, const char *const *sets, int n_sets)
+{
+    ls_scenario s;
+    ls_test_scenario(yaml, sets, n_sets, &s);
+    ls_world *w = ls_test_world(&s);
+    ls_test_run_checked(w, 50);
+    return w;
+}
+
+static ls_meter_stats stats(const ls_world *w)
+{
+    ls_meter_stats m;
+    cr_assert_eq(ls_world_meter_stats(w, 0, &m), LS_OK);
+    return m;
+}
+
+/* One vehicle per green at 300 veh/h: 250 vehicles in the 3000 measured seconds; the entry
+ * may hold a release back by a step now and then, so within 2 %. */
+Test(meters, fixed_meter_releases_at_its_rate)
+{
+    const char *sets[] = {"ramps[0].meter={kind: fixed, rate: 300}"};
+    ls_world *w = run(ROAD, sets, 1);
+    ls_meter_stats m = stats(w);
+    cr_expect(m.metered);
+    cr_expect(fabs(m.mean_rate_vph - 300) < 6, "released %g veh/h", m.mean_rate_vph);
+    cr_expect_gt(m.mean_queue, 100, "the queue emptied: the test needs one");
+    ls_world_destroy(w);
+}
+
+/* A schedule: 150 veh/h, then 300 veh/h from 2100 s (a step, as two points close together);
+ * both below what this merge takes from a standing start (about 450 veh/h: docs/validation.md
+ * 19). */
+Test(meters, fixed_meter_follows_its_schedule)
+{
+    const char *sets[] = {"ramps[0].meter={kind: fixed, rate: [{t: 0, rate: 150}, {t: 2099, "
+                          "rate: 150}, {t: 2100, rate: 300}]}"};
+    ls_world *w = run(ROAD, sets, 1);
+    /* 1500 s at 150 veh/h and 1500 s at 300: 62.5 + 125 = 187.5 vehicles. */
+    ls_meter_stats m = stats(w);
+    cr_expect(fabs((double)m.released - 187.5) < 4, "released %llu",
+              (unsigned long long)m.released);
+    ls_world_destroy(w);
+}
+
+/* ALINEA (gain 70 veh/h per %, period 60 s) holds the downstream occupancy near its target:
+ * over the second half of the run the mean is within 0.01 of 0.06, every rate is within
+ * [min_rate, max_rate], and the meter is active (rates strictly inside the bounds). */
+Test(meters, alinea_holds_its_target)
+{
+    const char *sets[] = {"ramps[0].meter={kind: alinea, detector: down, target_occupancy: 0.06}"};
+    ls_world *w = run(ROAD, sets, 1);
+    size_t n = 0;
+    const ls_meter_record *r = ls_world_meter_records(w, &n);
+    cr_assert_eq(n, 60, "one record a minute");
+    double occ = 0;
+    int inside = 0;
+    for (size_t i = 0; i < n; i++) {
+        cr_expect(r[i].rate_vph >= 240 && r[i].rate_vph <= 1800, "rate %g", r[i].rate_vph);
+        inside += r[i].rate_vph > 240 && r[i].rate_vph < 1800;
+        if (i >= n / 2) occ += r[i].occupancy / (double)(n - n / 2);
+    }
+    cr_expect(fabs(occ - 0.06) < 0.01, "mean occupancy %g", occ);
+    cr_expect_gt(inside, 20);
+    ls_world_destroy(w);
+}
+
+/* The queue override: with room for only 10 vehicles on the ramp, a 100 veh/h meter releases
+ * far more than 100 veh/h (at max_rate, 1800, whenever the queue fills the ramp), and every
+ * arrival after the first ten of the queue spilled back onto the street; nothing is lost
+ * (ls_test_run_checked checks arrived = entered + waiting after every 50 steps). */
+Test(meters, queue_override_and_spillback)
+{
+    const char *sets[] = {"ramps[0].meter={kind: fixed, rate: 100}", "ramps[0].storage=10"};
+    ls_world *w = run(ROAD, sets, 2);
+    ls_meter_stats m = stats(w);
+    cr_expect_gt(m.mean_rate_vph, 300, "released %g veh/h", m.mean_rate_vph);
+    cr_expect_gt(m.spillback, 500);
+    cr_expect_gt(m.mean_street_wait_s, 0);
+    cr_expect_lt(m.mean_street_wait_s, m.mean_wait_s);
+    ls_world_destroy(w);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The waits against the trips: when every vehicle finishes (the ramp's demand stops at 1800 s),
+ * the vehicles released after the warm-up are the ramp's trips that entered after it, and each
+ * waited entry - arrival. Their mean and 95th percentile (nearest rank), computed here from the
+ * trips, are the meter's. */
+Test(meters, waits_match_the_trips)
+{
+    const char *sets[] = {"ramps[0].meter={kind: fixed, rate: 600}",
+                          "ramps[0].flow=[{t: 0, flow: 900}, {t: 1799, flow: 900}, "
+                          "{t: 1800, flow: 0}]"};
+    ls_world *w = run(ROAD, sets, 2);
+    ls_meter_stats m = stats(w);
+    size_t n = 0, k = 0;
+    const ls_trip *t = ls_world_trips(w, &n);
+    double *waits = malloc(n * sizeof *waits), sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].origin == 0 && t[i].entry_s >= 601) waits[k++] = t[i].entry_s - t[i].arrival_s;
+    cr_assert_gt(k, 100);
+    cr_expect_eq(k, m.released, "%zu trips, %llu released", k, (unsigned long long)m.released);
+    qsort(waits, k, sizeof *waits, cmp_double);
+    for (size_t i = 0; i < k; i++) sum += waits[i];
+    cr_expect(fabs(sum / (double)k - m.mean_wait_s) < 1e-2, "mean %g vs %g", sum / (double)k,
+              m.mean_wait_s);
+    double p95 = waits[(size_t)ceil(0.95 * (double)k) - 1];
+    cr_expect(fabs(p95 - m.p95_wait_s) < 1e-2, "p95 %g vs %g", p95, m.p95_wait_s);
+    free(waits);
+    ls_world_destroy(w);
+}
+
+/* Without a meter nothing changes but the statistics: the same trips as before meters existed
+ * are checked elsewhere (byte-identical outputs); here the queue is watched. */
+Test(meters, unmetered_ramp_is_watched)
+{
+    ls_world *w = run(ROAD, NULL, 0);
+    ls_meter_stats m = stats(w);
+    cr_expect(!m.metered);
+    cr_expect_gt(m.released, 100);
+    cr_expect_geq(m.max_queue, (uint32_t)m.mean_queue);
+    ls_totals tot = ls_world_totals(w);
+    cr_expect_gt(tot.time_spent_veh_h, 0);
+    /* Distance: at least the mainline's vehicles over the measured 3000 s, each driving the
+     * whole 4 km (1200 veh/h x 0.833 h x 4 km = 4000 veh km), give or take the ones still on
+     * the road at either end. */
+    cr_expect_gt(tot.distance_veh_km, 3500);
+    ls_world_destroy(w);
+}
+
+Test(meters, bad_input)
+{
+    const char yaml[] = "name: bad\n"
+                        "road: {length: 4000, lanes: 2}\n"
+                        "ramps:\n"
+                        "  - {name: a, kind: off, at: 1000, share: 0.1, meter: {kind: fixed}}\n"
+                        "  - {name: b, kind: on, at: 1500, meter: {kind: alinea, detector: x}}\n"
+                        "  - {name: c, kind: on, at: 2500, meter: {kind: alinea, detector: up}}\n"
+                        "  - {name: d, kind: on, at: 3000,\n"
+                        "     meter: {kind: fixed, min_rate: 900, max_rate: 600}}\n"
+                        "detectors: [{name: up, at: 2000}]\n";
+    ls_scenario s;
+    ls_diags d = {0};
+    cr_assert_eq(ls_scenario_load("bad.yaml", yaml, sizeof yaml - 1, NULL, 0, &s, &d),
+                 LS_ERR_INPUT);
+    const char *want[] = {
+        "bad.yaml:4:62: ramps[0].meter.kind: expected a meter on an on-ramp only",
+        "bad.yaml:5:67: ramps[1].meter.detector: expected the name of a detector, got \"x\"",
+        "bad.yaml:6:67: ramps[2].meter.detector: expected a detector at or downstream of the "
+        "merge (2500 m), got \"up\" at 2000 m",
+        "bad.yaml:8:37: ramps[3].meter.min_rate: expected a rate up to max_rate (600 veh/h)"};
+    cr_assert_eq(d.count, 4);
+    for (int i = 0; i < 4; i++) {
+        char line[512];
+        ls_diag_format(&d.items[i], line, sizeof line);
+        cr_expect(strncmp(line, want[i], strlen(want[i])) == 0, "%s", line);
+    }
+}
