@@ -20,8 +20,8 @@ typedef struct run_opts {
 
 /* The files a run writes; all are temporaries until the run has finished. */
 typedef struct run_files {
-    ls_outfile detectors, trips, traj, summary, field, queues;
-    char *detectors_path, *trips_path, *summary_path, *field_path, *queues_path;
+    ls_outfile detectors, trips, traj, summary, field, queues, meters;
+    char *detectors_path, *trips_path, *summary_path, *field_path, *queues_path, *meters_path;
     const char *traj_path;
     int64_t sample_steps;
     /* Per lane index, mainline lanes then on-ramp lanes: the on-ramp's name, NULL for the
@@ -29,7 +29,7 @@ typedef struct run_files {
     const char *ramp_of_lane[LS_MAX_LANES + LS_MAX_RAMPS];
 } run_files;
 
-#define RUN_FILES 6
+#define RUN_FILES 7
 
 /* The files in the order they are finished and renamed, with their final names. */
 static void file_list(run_files *f, ls_outfile *files[RUN_FILES], const char *names[RUN_FILES])
@@ -40,8 +40,10 @@ static void file_list(run_files *f, ls_outfile *files[RUN_FILES], const char *na
     files[3] = &f->traj;
     files[4] = &f->field;
     files[5] = &f->queues;
+    files[6] = &f->meters;
     names[4] = f->field_path;
     names[5] = f->queues_path;
+    names[6] = f->meters_path;
     names[0] = f->summary_path;
     names[1] = f->detectors_path;
     names[2] = f->trips_path;
@@ -56,8 +58,8 @@ static const char run_help[] =
     "  --seed N               random seed\n"
     "  --duration S           simulated time (\"3600\", \"10 min\")\n"
     "  --format table|json    output on stdout (default table)\n"
-    "  --out DIR              write detectors.csv, trips.csv, speed_field.csv, queues.csv\n"
-    "                         and summary.json into DIR\n"
+    "  --out DIR              write detectors.csv, trips.csv, speed_field.csv, queues.csv,\n"
+    "                         meters.csv and summary.json into DIR\n"
     "  --trajectories FILE    write time_s,id,lane,position_m,speed_kmh,lane_kind,ramp rows,\n"
     "                         one per vehicle on the road (ramp lanes included)\n"
     "  --sample S             trajectory sampling period in seconds, a whole multiple of\n"
@@ -176,9 +178,13 @@ static int open_files(const run_opts *o, const ls_world *w, run_files *f)
         f->summary_path = join(o->out_dir, "summary.json");
         f->field_path = join(o->out_dir, "speed_field.csv");
         f->queues_path = join(o->out_dir, "queues.csv");
+        f->meters_path = join(o->out_dir, "meters.csv");
         if (!f->detectors_path || !f->trips_path || !f->summary_path || !f->field_path ||
-            !f->queues_path)
+            !f->queues_path || !f->meters_path)
             return ls_cli_fail(1, "run", "out of memory");
+        if (ls_outfile_open(&f->meters, f->meters_path) != 0)
+            return ls_cli_fail(1, "run", "%s: %s", f->meters_path, strerror(errno));
+        fputs("time_s,ramp,rate_vph,released_vph,occupancy,queue\n", f->meters.f);
         if (ls_outfile_open(&f->field, f->field_path) != 0)
             return ls_cli_fail(1, "run", "%s: %s", f->field_path, strerror(errno));
         if (ls_outfile_open(&f->queues, f->queues_path) != 0)
@@ -206,6 +212,8 @@ static void close_files(run_files *f)
     ls_outfile_abort(&f->summary);
     ls_outfile_abort(&f->field);
     ls_outfile_abort(&f->queues);
+    ls_outfile_abort(&f->meters);
+    free(f->meters_path);
     free(f->field_path);
     free(f->queues_path);
     free(f->detectors_path);
@@ -302,6 +310,15 @@ static void drain(ls_world *w, const ls_scenario *s, run_files *f)
                 r[i].begin_s, r[i].end_s, r[i].count, r[i].flow_vph, r[i].speed_kmh,
                 r[i].occupancy);
     ls_world_clear_detector_records(w);
+    const ls_meter_record *m = ls_world_meter_records(w, &n);
+    for (size_t i = 0; f->meters.f && i < n; i++) {
+        fprintf(f->meters.f, "%.2f,", m[i].time_s);
+        put_csv_text(s->ramps[m[i].ramp].name, f->meters.f);
+        fprintf(f->meters.f, ",%.1f,%.1f,", m[i].rate_vph, m[i].released_vph);
+        if (m[i].occupancy >= 0) fprintf(f->meters.f, "%.4f", m[i].occupancy);
+        fprintf(f->meters.f, ",%u\n", m[i].queue);
+    }
+    ls_world_clear_meter_records(w);
     drain_field(w, f);
 }
 
@@ -418,8 +435,8 @@ static int run_world(const run_opts *o, ls_world *w, const ls_scenario *s)
 }
 
 /* The files --out writes, in the order they are first opened. */
-static const char *const OUT_NAMES[] = {"speed_field.csv", "queues.csv", "detectors.csv",
-                                        "trips.csv", "summary.json"};
+static const char *const OUT_NAMES[] = {"meters.csv",    "speed_field.csv", "queues.csv",
+                                        "detectors.csv", "trips.csv",       "summary.json"};
 
 /* The --out directory: the files it will hold if it exists, else whether it can be made. */
 static int check_out_dir(const char *dir)

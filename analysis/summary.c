@@ -98,8 +98,25 @@ static cJSON *tenths_json(const ls_ramp_stats *st)
     return arr;
 }
 
-/* An on-ramp: its queue now and at its longest, its merges and where they happened; an
- * off-ramp: the vehicles that took it and those bound for it that missed it. */
+/* An on-ramp's queue over the measured time: releases (at its meter, if it has one), queue,
+ * waits and spillback. */
+static bool queue_json(const ls_world *w, const ls_ramp_def *def, int r, cJSON *o)
+{
+    ls_meter_stats m;
+    if (ls_world_meter_stats(w, r, &m) != LS_OK) return false;
+    static const char *const kinds[] = {"none", "fixed", "alinea"};
+    return cJSON_AddStringToObject(o, "meter", kinds[def->meter.kind]) &&
+           add_num(o, "released", (double)m.released) &&
+           add_num(o, "mean_release_rate_vph", m.mean_rate_vph) &&
+           add_num(o, "max_release_rate_vph", m.max_rate_vph) &&
+           add_num(o, "mean_queue", m.mean_queue) && add_num(o, "max_queue", m.max_queue) &&
+           add_num(o, "mean_wait_s", m.mean_wait_s) && add_num(o, "p95_wait_s", m.p95_wait_s) &&
+           add_num(o, "spillback", (double)m.spillback) &&
+           add_num(o, "mean_street_wait_s", m.mean_street_wait_s);
+}
+
+/* An on-ramp: its queue now and at its longest, its merges and where they happened, its meter
+ * and waits; an off-ramp: the vehicles that took it and those bound for it that missed it. */
 static cJSON *ramp_json(const ls_world *w, const ls_ramp_def *def, int r)
 {
     ls_ramp_stats st = ls_world_ramp_stats(w, r);
@@ -113,7 +130,7 @@ static cJSON *ramp_json(const ls_world *w, const ls_ramp_def *def, int r)
              add_num(o, "max_waiting", (double)st.max_waiting) &&
              add_num(o, "merges", (double)st.merges) &&
              add_num(o, "mean_merge_position_m", st.mean_merge_m) &&
-             attach(o, "merges_per_tenth", tenths_json(&st));
+             attach(o, "merges_per_tenth", tenths_json(&st)) && queue_json(w, def, r, o);
     else if (ok)
         ok = add_num(o, "exited", (double)st.exited) && add_num(o, "missed", (double)st.missed);
     if (!ok) cJSON_Delete(o);
@@ -175,6 +192,8 @@ cJSON *ls_summary_json(const ls_world *w, const ls_scenario *s, double wall_seco
               add_num(root, "trips", (double)ls_world_trip_count(w)) &&
               add_num(root, "mean_travel_time_s", ls_world_mean_travel_time(w)) &&
               add_num(root, "vehicle_steps", (double)updates) &&
+              add_num(root, "total_time_spent_veh_h", ls_world_totals(w).time_spent_veh_h) &&
+              add_num(root, "total_distance_veh_km", ls_world_totals(w).distance_veh_km) &&
               /* The wall-clock fields are the only ones that differ between identical runs. */
               add_num(root, "wall_seconds", wall_seconds) &&
               add_num(root, "vehicle_updates_per_second",
@@ -187,6 +206,26 @@ static double num(const cJSON *o, const char *key)
 {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsNumber(x) ? x->valuedouble : 0;
+}
+
+/* On-ramps' queues: meter, release rate, queue, waits, spillback. */
+static void print_queues(const cJSON *ramps, FILE *out)
+{
+    fprintf(out,
+            "\non-ramp               meter   release veh/h  queue veh   wait s     spillback\n"
+            "                              mean    max   mean  max   mean   p95  veh  wait s\n");
+    const cJSON *r;
+    cJSON_ArrayForEach(r, ramps)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(r, "name");
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "meter");
+        if (!cJSON_IsString(m)) continue;
+        fprintf(out, "%-20s  %-6s  %6.0f %6.0f  %5.1f %4.0f  %5.0f %5.0f %4.0f  %6.0f\n",
+                cJSON_IsString(n) ? n->valuestring : "?", m->valuestring,
+                num(r, "mean_release_rate_vph"), num(r, "max_release_rate_vph"),
+                num(r, "mean_queue"), num(r, "max_queue"), num(r, "mean_wait_s"),
+                num(r, "p95_wait_s"), num(r, "spillback"), num(r, "mean_street_wait_s"));
+    }
 }
 
 static void print_ramps(const cJSON *ramps, FILE *out)
@@ -208,6 +247,9 @@ static void print_ramps(const cJSON *ramps, FILE *out)
             fprintf(out, "%-20s  off   %10.0f  %13.0f              -  %6.0f\n", name,
                     num(r, "position_m"), num(r, "exited"), num(r, "missed"));
     }
+    int on = 0;
+    cJSON_ArrayForEach(r, ramps) on += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "meter"));
+    if (on) print_queues(ramps, out);
 }
 
 void ls_summary_print_table(const cJSON *sum, FILE *out)
@@ -252,6 +294,8 @@ void ls_summary_print_table(const cJSON *sum, FILE *out)
     if (num(sum, "trips") > 0)
         fprintf(out, "mean travel time: %.1f s over %.0f trips\n", num(sum, "mean_travel_time_s"),
                 num(sum, "trips"));
+    fprintf(out, "total time spent: %.1f veh h, distance travelled: %.1f veh km (after warm-up)\n",
+            num(sum, "total_time_spent_veh_h"), num(sum, "total_distance_veh_km"));
     fprintf(out, "wall time: %.3f s, %.1f million vehicle updates per second\n",
             num(sum, "wall_seconds"), num(sum, "vehicle_updates_per_second") / 1e6);
 }

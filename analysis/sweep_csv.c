@@ -119,9 +119,18 @@ void sweep_fields_free(sweep_fields *fs)
 /* ---- header and rows ---- */
 
 static const char *const lane_metrics[] = {"flow_vph", "speed_kmh", "density_vpkm", "lane_changes"};
-static const char *const total_metrics[] = {
-    "flow_vph", "density_vpkm", "speed_kmh",          "entered",      "exited", "inside",
-    "waiting",  "trips",        "mean_travel_time_s", "vehicle_steps"};
+static const char *const total_metrics[] = {"flow_vph",
+                                            "density_vpkm",
+                                            "speed_kmh",
+                                            "entered",
+                                            "exited",
+                                            "inside",
+                                            "waiting",
+                                            "trips",
+                                            "mean_travel_time_s",
+                                            "vehicle_steps",
+                                            "total_time_spent_veh_h",
+                                            "total_distance_veh_km"};
 #define N_LANE_METRICS  (sizeof lane_metrics / sizeof lane_metrics[0])
 #define N_TOTAL_METRICS (sizeof total_metrics / sizeof total_metrics[0])
 
@@ -196,6 +205,8 @@ void sweep_csv_row(const sweep_plan *p, int64_t run, const cJSON *summary, doubl
     add_num(b, num(summary, "trips"));
     add_num(b, num(summary, "mean_travel_time_s"));
     add_num(b, num(summary, "vehicle_steps"));
+    add_num(b, num(summary, "total_time_spent_veh_h"));
+    add_num(b, num(summary, "total_distance_veh_km"));
     sweep_buf_add(b, ",%.6f\n", wall_s);
 }
 

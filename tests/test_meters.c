@@ -187,3 +187,57 @@ Test(meters, bad_input)
         cr_expect(strncmp(line, want[i], strlen(want[i])) == 0, "%s", line);
     }
 }
+
+/* Total time spent against the trips: with no warm-up and demand that stops early enough for
+ * every vehicle to finish, each vehicle is counted from the step it arrived in to the step it
+ * left (dt = 1 s): the sum over trips of exit_s - floor(arrival_s) is the total, exactly. The
+ * distance: 4 km for a mainline trip, 2.7 km from the ramp's start (1500 - 200 m) for a ramp
+ * trip, within 1 % (vehicles enter a few cells in). */
+Test(meters, totals_match_the_trips)
+{
+    const char *sets[] = {"simulation.warmup=0", "ramps[0].meter={kind: fixed, rate: 600}",
+                          "demand.mainline.flow=[{t: 0, flow: 1200}, {t: 1799, flow: 1200}, "
+                          "{t: 1800, flow: 0}]",
+                          "ramps[0].flow=[{t: 0, flow: 900}, {t: 1799, flow: 900}, "
+                          "{t: 1800, flow: 0}]"};
+    ls_world *w = run(ROAD, sets, 4);
+    ls_counts c = ls_world_counts(w);
+    cr_assert_eq(c.inside + c.waiting, 0, "not every vehicle finished");
+    size_t n = 0;
+    const ls_trip *t = ls_world_trips(w, &n);
+    double seconds = 0, km = 0;
+    for (size_t i = 0; i < n; i++) {
+        seconds += t[i].exit_s - floor(t[i].arrival_s);
+        km += t[i].origin == 0 ? 2.7 : 4.0;
+    }
+    ls_totals tot = ls_world_totals(w);
+    cr_expect(fabs(tot.time_spent_veh_h * 3600 - seconds) < 1e-6, "%.3f veh s vs %.3f from trips",
+              tot.time_spent_veh_h * 3600, seconds);
+    cr_expect(fabs(tot.distance_veh_km - km) < 0.01 * km, "%g veh km vs %g", tot.distance_veh_km,
+              km);
+    ls_world_destroy(w);
+}
+
+/* `run --out` writes the meter log (a row a period) and the summary's metering numbers. */
+Test(meters, run_writes_the_meter_log)
+{
+    char cmd[1024], *out = NULL, *err = NULL;
+    const char *dir = LS_BINARY_DIR "/meters-out";
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %s && %s run %s --duration 1200 --set 'ramps[0].meter={kind: alinea, "
+             "detector: downstream, target_occupancy: 0.1}' --out %s --format json",
+             dir, ls_test_cli(), ls_test_src("scenarios/onramp.yaml"), dir);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
+    cr_expect(strstr(out, "\"total_time_spent_veh_h\"") && strstr(out, "\"p95_wait_s\""));
+    char path[512];
+    snprintf(path, sizeof path, "%s/meters.csv", dir);
+    char *csv = ls_test_read(path, NULL);
+    cr_assert(csv);
+    cr_expect(strncmp(csv, "time_s,ramp,rate_vph,released_vph,occupancy,queue\n", 50) == 0);
+    int rows = 0;
+    for (char *p = csv; (p = strchr(p, '\n')) != NULL; p++) rows++;
+    cr_expect_eq(rows, 1 + 20, "a header and one row a minute for 20 minutes");
+    free(csv);
+    free(out);
+    free(err);
+}
