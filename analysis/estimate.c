@@ -11,7 +11,7 @@ static double cell(const ls_est_field *f, int x, int t)
 }
 
 /* Standard deviation of one segment's series over its finite values (0 with fewer than two). */
-static double series_sd(const ls_est_field *f, int x)
+static double series_sd(const ls_est_field *f, int x, double *mean)
 {
     double s = 0, ss = 0;
     int n = 0;
@@ -22,6 +22,7 @@ static double series_sd(const ls_est_field *f, int x)
         ss += v * v;
         n++;
     }
+    *mean = n > 0 ? s / n : NAN;
     if (n < 2) return 0;
     double m = s / n, var = ss / n - m * m;
     return var > 0 ? sqrt(var) : 0;
@@ -77,17 +78,26 @@ static bool pair_lag(const ls_est_field *f, const ls_est_wave_opts *o, int xa, i
     return true;
 }
 
+/* Whether a segment's series carries jam fronts: it varies enough and, with a limit, its mean
+ * is congested. */
+static bool series_used(const ls_est_field *f, const ls_est_wave_opts *o, int x)
+{
+    double mean;
+    double sd = series_sd(f, x, &mean);
+    return sd >= o->min_sd_kmh && (o->max_mean_kmh <= 0 || mean <= o->max_mean_kmh);
+}
+
 int ls_est_wave_speed(const ls_est_field *f, const ls_est_wave_opts *o, ls_est_wave *out)
 {
     *out = (ls_est_wave){.speed_kmh = NAN, .se_kmh = NAN, .mean_corr = NAN};
     double sdd = 0, sdt = 0, stt = 0, scorr = 0;
     int n = 0;
     for (int x = 0; x < f->segments; x++) {
-        if (series_sd(f, x) < o->min_sd_kmh) continue;
+        if (!series_used(f, o, x)) continue;
         for (int d = 1; d <= o->max_separation; d++) {
             int xb = x + d;
             if (f->ring) xb %= f->segments;
-            if (xb >= f->segments || xb == x || series_sd(f, xb) < o->min_sd_kmh) continue;
+            if (xb >= f->segments || xb == x || !series_used(f, o, xb)) continue;
             double lag, peak;
             if (!pair_lag(f, o, x, xb, &lag, &peak)) continue;
             double dist = d * f->segment_m, tau = lag * f->period_s;
@@ -109,7 +119,7 @@ int ls_est_wave_speed(const ls_est_field *f, const ls_est_wave_opts *o, ls_est_w
     return 0;
 }
 
-/* ---- capacity drop: pre-queue maximum against queue discharge ---- */
+/* ---- capacity drop: pre-queue flow against queue discharge ---- */
 
 static bool queued_at(const double *speed, int k, double below)
 {
@@ -127,11 +137,17 @@ static int first_run(const double *speed, int n, int from, double below, int run
     return -1;
 }
 
-static double mean_of(const double *v, int from, int count)
+/* Mean of v[from .. from + count) and its standard error (NaN for one value). */
+static double mean_of(const double *v, int from, int count, double *se)
 {
-    double s = 0;
-    for (int k = from; k < from + count; k++) s += v[k];
-    return s / count;
+    double s = 0, ss = 0;
+    for (int k = from; k < from + count; k++) {
+        s += v[k];
+        ss += v[k] * v[k];
+    }
+    double m = s / count, var = count > 1 ? (ss - s * m) / (count - 1) : NAN;
+    *se = count > 1 ? sqrt(var > 0 ? var : 0) / sqrt(count) : NAN;
+    return m;
 }
 
 /* Mean flow over the queued periods of [from, to), and its batch-means standard error. */
@@ -167,10 +183,7 @@ int ls_est_capacity_drop(const double *flow_vph, const double *upstream_kmh, int
     if (o->window < 1 || o->onset_periods < 1 || o->skip < 0) return -1;
     out->onset = first_run(upstream_kmh, n, 0, o->queued_kmh, o->onset_periods, true);
     if (out->onset < o->window) return -1;
-    for (int s = 0; s + o->window <= out->onset; s++) {
-        double m = mean_of(flow_vph, s, o->window);
-        if (isnan(out->prequeue_vph) || m > out->prequeue_vph) out->prequeue_vph = m;
-    }
+    out->prequeue_vph = mean_of(flow_vph, out->onset - o->window, o->window, &out->prequeue_se);
     /* The queue lasts until the upstream loop runs free for as long as it took to count it. */
     int end = first_run(upstream_kmh, n, out->onset, o->queued_kmh, o->onset_periods, false);
     discharge_mean(flow_vph, upstream_kmh, out->onset + o->skip, end < 0 ? n : end, o, out);

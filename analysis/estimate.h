@@ -21,11 +21,13 @@ typedef struct ls_est_field {
 
 /* Which pairs of segments the wave-speed estimator correlates. */
 typedef struct ls_est_wave_opts {
-    int max_separation; /* segments: pairs 1 .. max_separation segments apart */
-    int max_lag;        /* periods: lags searched, -max_lag .. max_lag; below half the period of
-                           any repeating pattern (a ring's round trip), whose peaks recur */
-    double min_sd_kmh;  /* km/h: a series whose speed varies less is left out (free flow) */
-    double min_corr;    /* pairs whose best correlation is lower are left out */
+    int max_separation;  /* segments: pairs 1 .. max_separation segments apart */
+    int max_lag;         /* periods: lags searched, -max_lag .. max_lag; below half the period of
+                            any repeating pattern (a ring's round trip), whose peaks recur */
+    double min_sd_kmh;   /* km/h: a series whose speed varies less is left out (free flow) */
+    double min_corr;     /* pairs whose best correlation is lower are left out */
+    double max_mean_kmh; /* km/h: a series whose mean speed is higher is left out (keeps the fit
+                            to congested segments; 0 = no limit) */
 } ls_est_wave_opts;
 
 typedef struct ls_est_wave {
@@ -48,15 +50,16 @@ int ls_est_wave_speed(const ls_est_field *f, const ls_est_wave_opts *o, ls_est_w
 typedef struct ls_est_drop_opts {
     double queued_kmh; /* km/h: the upstream loop below this speed means a queue stands there */
     int onset_periods; /* periods the upstream speed must stay queued for the queue to count */
-    int window;        /* periods averaged: the pre-queue maximum is the highest mean flow over
-                          `window` consecutive periods before the onset */
+    int window;        /* periods: the pre-queue flow is the mean over the `window` periods just
+                          before the onset; also the batch length of the discharge's error */
     int skip;          /* periods after the onset left out of the discharge (the transition) */
 } ls_est_drop_opts;
 
 typedef struct ls_est_drop {
     int onset;             /* period in which the queue formed (first of onset_periods queued
                               periods), -1 when it never did */
-    double prequeue_vph;   /* veh/h: highest mean flow over `window` periods before the onset */
+    double prequeue_vph;   /* veh/h: mean flow over the `window` periods before the onset */
+    double prequeue_se;    /* veh/h: its standard error, from the periods' spread */
     double discharge_vph;  /* veh/h: mean flow over the queued periods from onset + skip on */
     double discharge_se;   /* veh/h: standard error of that mean (batches of `window` periods) */
     int discharge_periods; /* periods in the discharge mean */
@@ -65,8 +68,12 @@ typedef struct ls_est_drop {
 
 /* Capacity drop at an active bottleneck (Cassidy & Bertini 1999) from n periods of detector
  * data: flow_vph, the flow summed over the lanes of a loop downstream of the bottleneck, and
- * upstream_kmh, the speed at a loop upstream of it that tells when the queue stands. Returns 0,
- * or -1 when no queue formed or too few periods surround it (then onset may still be set). */
+ * upstream_kmh, the speed at a loop just upstream of it that tells when the queue stands (the
+ * nearer the bottleneck, the sooner it sees the queue: until it does, the bottleneck already
+ * discharges and the pre-queue flow comes out low). With a demand that rises into the
+ * breakdown, the flow just before the onset is the highest the road carried; the mean over
+ * those periods is used rather than the highest windowed mean, which noise biases upwards.
+ * Returns 0, or -1 when no queue formed or too few periods surround it (onset may be set). */
 int ls_est_capacity_drop(const double *flow_vph, const double *upstream_kmh, int n,
                          const ls_est_drop_opts *o, ls_est_drop *out);
 

@@ -156,6 +156,143 @@ Test(freeway, wave_speed_needs_disturbances)
     free(v);
 }
 
+/* ---- capacity drop ---- */
+
+/* Detector series of a bottleneck that breaks down: one-minute counts downstream whose rate
+ * rises from 4000 veh/h to the capacity q_max by period 30, holds it until the queue forms at
+ * period `onset`, then discharges at (1 - drop) q_max; the upstream loop runs at 95 km/h until
+ * the onset and at 25 km/h after it, until period `end`, when the queue has gone (then 95 km/h
+ * and the flow falls back to 4000 veh/h). Counts are Poisson when `noise`, else exact. */
+static void drop_series(double q_max, double drop, int onset, int end, int n, bool noise,
+                        unsigned long seed, double *flow, double *speed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    for (int k = 0; k < n; k++) {
+        double q = k < 30 ? 4000 + (q_max - 4000) * k / 30.0 : q_max;
+        if (k >= onset && k < end) q = (1 - drop) * q_max;
+        if (k >= end) q = 4000;
+        flow[k] = noise ? 60.0 * gsl_ran_poisson(r, q / 60.0) : q;
+        speed[k] = k >= onset && k < end ? 25 + (noise ? gsl_ran_gaussian(r, 5) : 0) : 95;
+    }
+    gsl_rng_free(r);
+}
+
+static const ls_est_drop_opts DROP_OPTS = {
+    .queued_kmh = 60, .onset_periods = 3, .window = 10, .skip = 5};
+
+/* Exact series: the pre-queue flow is q_max (the plateau is longer than the window), the
+ * discharge (1 - drop) q_max, the drop exact; the queue's end is found. */
+Test(freeway, capacity_drop_exact)
+{
+    double flow[150], speed[150];
+    drop_series(6000, 0.10, 50, 120, 150, false, 0, flow, speed);
+    ls_est_drop d;
+    cr_assert_eq(ls_est_capacity_drop(flow, speed, 150, &DROP_OPTS, &d), 0);
+    cr_expect_eq(d.onset, 50);
+    cr_expect(fabs(d.prequeue_vph - 6000) < 1e-9, "pre-queue %.3f", d.prequeue_vph);
+    cr_expect(fabs(d.discharge_vph - 5400) < 1e-9, "discharge %.3f", d.discharge_vph);
+    cr_expect_eq(d.discharge_periods, 120 - 55, "periods %d", d.discharge_periods);
+    cr_expect(fabs(d.drop - 0.10) < 1e-12, "drop %.6f", d.drop);
+}
+
+/* Poisson counts (one-minute counts near capacity are if anything more regular than Poisson):
+ * the sd of the drop estimate is about sqrt(1/1000 + 1/6500) = 0.034 (a 10-minute pre-queue
+ * mean of 1000 vehicles, a 65-minute discharge). Over 200 series with a 10 % drop the mean
+ * estimate is within 0.01 of 0.10 (4 standard errors of that mean are 0.0096), and at least 90 %
+ * of the single estimates lie within 0.07 (2 sd) of it; without a drop, the mean estimate is
+ * within 0.01 of 0. */
+Test(freeway, capacity_drop_with_poisson_counts)
+{
+    double flow[150], speed[150];
+    double drops[] = {0.10, 0.0};
+    for (int c = 0; c < 2; c++) {
+        double sum = 0;
+        int near = 0, runs = 200;
+        for (int i = 0; i < runs; i++) {
+            drop_series(6000, drops[c], 50, 120, 150, true, 100 + (unsigned long)i, flow, speed);
+            ls_est_drop d;
+            cr_assert_eq(ls_est_capacity_drop(flow, speed, 150, &DROP_OPTS, &d), 0);
+            cr_assert_eq(d.onset, 50, "the noisy speeds must not move the onset: %d", d.onset);
+            sum += d.drop;
+            near += fabs(d.drop - drops[c]) < 0.07;
+        }
+        cr_log_info("drop %.2f: mean estimate %.4f, %d of %d within 0.07", drops[c], sum / runs,
+                    near, runs);
+        cr_expect(fabs(sum / runs - drops[c]) < 0.01, "mean estimate %.4f", sum / runs);
+        cr_expect(near >= 0.9 * runs, "%d of %d within 0.07", near, runs);
+    }
+}
+
+/* No queue, or a queue in the first `window` periods: nothing to compare, and -1. */
+Test(freeway, capacity_drop_needs_a_queue)
+{
+    double flow[100], speed[100];
+    drop_series(6000, 0.1, 200, 300, 100, false, 0, flow, speed);
+    ls_est_drop d;
+    cr_expect_eq(ls_est_capacity_drop(flow, speed, 100, &DROP_OPTS, &d), -1);
+    cr_expect_eq(d.onset, -1);
+    drop_series(6000, 0.1, 5, 90, 100, false, 0, flow, speed);
+    cr_expect_eq(ls_est_capacity_drop(flow, speed, 100, &DROP_OPTS, &d), -1);
+    cr_expect_eq(d.onset, 5);
+}
+
+/* ---- turn-taking ---- */
+
+/* A strict zipper (ramp, shoulder, ramp, ...) gives one shoulder vehicle per ramp vehicle in
+ * every interval; two shoulder vehicles per ramp vehicle give ratio 2 and no interval of one;
+ * shoulder vehicles before the first and after the last merge are not counted. */
+Test(freeway, turn_taking_patterns)
+{
+    double ramp[50], shoulder[100];
+    for (int i = 0; i < 50; i++) ramp[i] = 10.0 * i;
+    for (int i = 0; i < 50; i++) shoulder[i] = 10.0 * i + 5; /* the last is after the last merge */
+    ls_est_turns t;
+    cr_assert_eq(ls_est_turn_taking(ramp, 50, shoulder, 50, &t), 0);
+    cr_expect_eq(t.intervals, 49);
+    cr_expect_eq(t.shoulder, 49);
+    cr_expect_float_eq(t.ratio, 1.0, 1e-12);
+    cr_expect_float_eq(t.share_one, 1.0, 1e-12);
+    for (int i = 0; i < 100; i++) shoulder[i] = -3 + 5.0 * i; /* from before the first merge */
+    cr_assert_eq(ls_est_turn_taking(ramp, 50, shoulder, 100, &t), 0);
+    cr_expect_eq(t.shoulder, 98, "%d", t.shoulder);
+    cr_expect_float_eq(t.ratio, 2.0, 1e-12);
+    cr_expect_float_eq(t.share_one, 0.0, 1e-12);
+    cr_expect_float_eq(t.share_more, 1.0, 1e-12);
+    cr_expect_eq(ls_est_turn_taking(ramp, 1, shoulder, 100, &t), -1);
+}
+
+/* Vehicles that are ramp vehicles at random with probability 1/3, independently: the shoulder
+ * vehicles between two ramp vehicles are geometric with mean (1 - p) / p = 2, none with
+ * probability p = 1/3, one with p (1 - p) = 2/9. 30,000 vehicles; tolerance 4 standard errors. */
+Test(freeway, turn_taking_random_order)
+{
+    int n = 30000, nr = 0, ns = 0;
+    double *ramp = malloc(sizeof(double) * (size_t)n),
+           *shoulder = malloc(sizeof(double) * (size_t)n);
+    cr_assert(ramp && shoulder);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    for (int i = 0; i < n; i++) {
+        if (gsl_rng_uniform(r) < 1.0 / 3)
+            ramp[nr++] = i;
+        else
+            shoulder[ns++] = i;
+    }
+    gsl_rng_free(r);
+    ls_est_turns t;
+    cr_assert_eq(ls_est_turn_taking(ramp, (size_t)nr, shoulder, (size_t)ns, &t), 0);
+    double m = t.intervals;
+    /* sd of a geometric count with p = 1/3: sqrt(1 - p) / p = 2.449 */
+    cr_expect(fabs(t.ratio - 2) < 4 * 2.449 / sqrt(m), "ratio %.4f", t.ratio);
+    cr_expect(fabs(t.share_zero - 1.0 / 3) < 4 * sqrt((1.0 / 3) * (2.0 / 3) / m), "zero %.4f",
+              t.share_zero);
+    cr_expect(fabs(t.share_one - 2.0 / 9) < 4 * sqrt((2.0 / 9) * (7.0 / 9) / m), "one %.4f",
+              t.share_one);
+    free(ramp);
+    free(shoulder);
+}
+
 /* ---- the model ---- */
 
 /* A run's space-time speed field, one ls_est_field per mainline lane: the world is stepped
@@ -205,7 +342,8 @@ static run_field record_field(const char *file, const char *const *sets, int nse
     return rf;
 }
 
-/* The mean over the lanes of each lane's wave-speed estimate; fails when a lane has none. */
+/* The lanes' wave-speed estimates pooled, each weighted by its pairs; lanes without fronts are
+ * skipped, and at least one must have them. */
 static ls_est_wave lanes_wave(const run_field *rf, const ls_est_wave_opts *o, int first, int n)
 {
     ls_est_wave sum = {0};
@@ -217,13 +355,19 @@ static ls_est_wave lanes_wave(const run_field *rf, const ls_est_wave_opts *o, in
                           rf->period_s,
                           rf->ring};
         ls_est_wave w;
-        cr_assert_eq(ls_est_wave_speed(&f, o, &w), 0, "lane %d: no jam fronts", l + 1);
+        if (ls_est_wave_speed(&f, o, &w) != 0) {
+            cr_log_info("lane %d: no jam fronts", l + 1);
+            continue;
+        }
         cr_log_info("lane %d: %.2f km/h (se %.2f, %d pairs, corr %.2f)", l + 1, w.speed_kmh,
                     w.se_kmh, w.pairs, w.mean_corr);
-        sum.speed_kmh += w.speed_kmh / n;
+        sum.speed_kmh += w.speed_kmh * w.pairs;
+        sum.mean_corr += w.mean_corr * w.pairs;
         sum.pairs += w.pairs;
-        sum.mean_corr += w.mean_corr / n;
     }
+    cr_assert_gt(sum.pairs, 0, "no lane has jam fronts");
+    sum.speed_kmh /= sum.pairs;
+    sum.mean_corr /= sum.pairs;
     return sum;
 }
 
@@ -248,19 +392,29 @@ static double ring_flow(const char *density)
     return q;
 }
 
-/* Jam fronts on the ring at 45 veh/km move upstream at the slope of the congested branch of the
- * ring's own fundamental diagram: a stationary jam takes in and lets out vehicles at the same
- * rate, so its fronts move at the chord between the jam and its outflow (Lighthill-Whitham;
- * Treiber & Kesting, Traffic Flow Dynamics, ch. 8), which the flows at 40 and 50 veh/km give.
- * Tolerance 5 % of the chord. (The published 15-20 km/h is not met: docs/validation.md 18.) */
-Test(freeway, ring_jam_fronts_move_at_the_congested_slope)
+static const ls_est_wave_opts FRONTS = {
+    .max_separation = 10, .max_lag = 30, .min_sd_kmh = 8, .min_corr = 0.5};
+
+/* Jam fronts on the ring at 45 veh/km, the four lanes pooled. */
+static ls_est_wave ring_fronts(void)
 {
     const char *sets[RING_N + 1];
     for (int i = 0; i < RING_N; i++) sets[i] = RING[i];
     sets[RING_N] = "initial.density=45 veh/km";
     run_field rf = record_field("scenarios/highway-4lane.yaml", sets, RING_N + 1);
-    ls_est_wave_opts o = {.max_separation = 10, .max_lag = 30, .min_sd_kmh = 8, .min_corr = 0.5};
-    ls_est_wave w = lanes_wave(&rf, &o, 0, rf.lanes);
+    ls_est_wave w = lanes_wave(&rf, &FRONTS, 0, rf.lanes);
+    free(rf.speed);
+    return w;
+}
+
+/* Jam fronts on the ring at 45 veh/km move upstream at the slope of the congested branch of the
+ * ring's own fundamental diagram: a stationary jam takes in and lets out vehicles at the same
+ * rate, so its fronts move at the chord between the jam and its outflow (kinematic waves,
+ * Lighthill & Whitham 1955), which the flows at 40 and 50 veh/km give.
+ * Tolerance 5 % of the chord. (The published 15-20 km/h is not met: docs/validation.md 18.) */
+Test(freeway, ring_jam_fronts_move_at_the_congested_slope)
+{
+    ls_est_wave w = ring_fronts();
     double q40 = ring_flow("initial.density=40 veh/km");
     double q50 = ring_flow("initial.density=50 veh/km");
     double chord = (q50 - q40) / 10;
@@ -269,5 +423,25 @@ Test(freeway, ring_jam_fronts_move_at_the_congested_slope)
     cr_expect(chord < 0, "congested branch must fall: %.2f", chord);
     cr_expect(fabs(w.speed_kmh - chord) < 0.05 * fabs(chord), "fronts %.2f km/h, chord %.2f",
               w.speed_kmh, chord);
+}
+
+/* The downstream front of a wide moving jam moves at a characteristic speed, the same for every
+ * jam whatever made it (Kerner & Rehborn, Phys. Rev. E 53, R1297, 1996): the fronts
+ * in the queue of the on-ramp bottleneck (scenarios/onramp.yaml as it is: 5100 + 1200 veh/h,
+ * segments whose mean speed is below 40 km/h, i.e. inside the queue) move upstream at the
+ * ring's speed within 10 %. (Trucks, 5 % and 18 m long, make the jam a little less dense.) */
+Test(freeway, onramp_jam_fronts_move_at_the_ring_speed)
+{
+    const char *sets[] = {"field.segment=50", "field.period=10"};
+    run_field rf = record_field("scenarios/onramp.yaml", sets, 2);
+    ls_est_wave_opts o = FRONTS;
+    o.max_mean_kmh = 40;
+    ls_est_wave w = lanes_wave(&rf, &o, 0, rf.lanes);
     free(rf.speed);
+    ls_est_wave ring = ring_fronts();
+    cr_log_info("on-ramp queue: %.2f km/h (%d pairs); ring: %.2f km/h", w.speed_kmh, w.pairs,
+                ring.speed_kmh);
+    cr_expect(w.speed_kmh < 0, "fronts must move upstream: %.2f km/h", w.speed_kmh);
+    cr_expect(fabs(w.speed_kmh - ring.speed_kmh) < 0.1 * fabs(ring.speed_kmh),
+              "on-ramp %.2f km/h, ring %.2f km/h", w.speed_kmh, ring.speed_kmh);
 }
