@@ -952,11 +952,11 @@ static void enable_all_probes(ls_world *w, int count)
     cr_assert_eq(ls_world_enable_probes(w, all, count), LS_OK);
 }
 
-/* A 1000 x 700 window on probe_yaml with its probes on. */
-static void open_probes(fixture *f)
+/* A 1000 x 700 window on the scenario with all its probes on. */
+static void open_probes_of(fixture *f, const char *yaml)
 {
     headless();
-    ls_test_scenario(probe_yaml, NULL, 0, &f->sc);
+    ls_test_scenario(yaml, NULL, 0, &f->sc);
     ls_diags d;
     ls_diags_clear(&d);
     cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
@@ -964,6 +964,11 @@ static void open_probes(fixture *f)
     char err[512];
     ls_viewer_config cfg = {1000, 700, LS_RENDER_AUTO, 0, 1};
     cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
+}
+
+static void open_probes(fixture *f)
+{
+    open_probes_of(f, probe_yaml);
 }
 
 static char *probe_yaml_file(void)
@@ -1152,6 +1157,73 @@ Test(view_probes, n_jumps_from_probe_to_probe)
     pump(&f);
     ls_viewer_draw(&f.v);
     cr_expect_eq(f.v.view.follow_probe, hi, "Shift+N wraps round to the last departed");
+    close_scene(&f);
+}
+
+/* Without --probes, N follows nothing and the status line says why. */
+Test(view_probes, n_without_probes_says_so)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    push_key(SDLK_n, 0);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    cr_expect_eq(f.v.view.follow_id, 0);
+    cr_expect(strstr(f.v.message, "--probes") != NULL, "message: %s", f.v.message);
+    close_scene(&f);
+}
+
+/* An exit_reenter probe leaves at an off-ramp and comes back by a later on-ramp as a vehicle
+ * with another id: following its strategy follows it through both legs, and the camera goes to
+ * the second when it appears. */
+Test(view_probes, follow_goes_on_through_both_legs_of_exit_reenter, .timeout = 60)
+{
+    static const char yaml[] =
+        "name: shuttle road\n"
+        "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+        "road: {length: 2000, lanes: 2, speed_limit: 135 km/h}\n"
+        "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+        "demand: {mainline: {flow: 600}}\n"
+        "ramps:\n"
+        "  - {name: out, kind: off, at: 500}\n"
+        "  - {name: back, kind: on, at: 900, length: 200, approach: 150}\n"
+        "strategies:\n"
+        "  - {name: shuttle, enter_lane: 2, policy: keep,\n"
+        "     exit_reenter: {exit: out, enter: back, delay: 10}}\n"
+        "lane_change: {enabled: true}\n"
+        "probes: {from: 0, every: 30}\n"
+        "simulation: {duration: 400, seed: 3}\n";
+    fixture f;
+    open_probes_of(&f, yaml);
+    ls_view_follow_strategy(&f.v.view, 0, 0);
+    uint64_t ids[8];
+    int n_ids = 0, gap_steps = 0;
+    while (ls_world_time(f.world) < 200) {
+        cr_assert_eq(ls_scene_step(&f.v.scene), LS_OK);
+        ls_viewer_draw(&f.v);
+        if (f.v.view.follow_probe > 0) break; /* the chain moved on to the next probe */
+        if (!f.v.followed_ok) {
+            gap_steps += n_ids == 1;
+            continue;
+        }
+        cr_assert_eq(f.v.view.follow_probe, 0);
+        cr_expect_eq(ls_world_vehicle_probe(f.world, f.v.view.follow_handle), 0);
+        cr_expect_eq(f.v.view.tracking, 1, "the camera is not on the probe");
+        if (n_ids == 0 || ids[n_ids - 1] != f.v.view.follow_id) {
+            cr_assert_lt(n_ids, 8);
+            ids[n_ids++] = f.v.view.follow_id;
+            cr_expect_eq(f.v.followed.origin, n_ids == 1 ? -1 : 1, "leg %d entered by %d", n_ids,
+                         f.v.followed.origin);
+        }
+    }
+    size_t n;
+    const ls_probe_result *r = ls_world_probe_results(f.world, &n);
+    cr_assert_eq(n_ids, 2, "vehicles followed: %d", n_ids);
+    cr_expect_eq(ids[0], r[0].id, "the first leg is the probe's own id");
+    cr_expect_neq(ids[1], ids[0]);
+    cr_expect_geq(gap_steps, 10, "no time off the road between the legs: %d steps", gap_steps);
+    cr_expect_eq(r[0].status, LS_PROBE_FINISHED, "status %d at %g s, following %d",
+                 (int)r[0].status, ls_world_time(f.world), f.v.view.follow_probe);
     close_scene(&f);
 }
 
