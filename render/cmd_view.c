@@ -26,6 +26,8 @@ enum {
     OPT_FOLLOW,
     OPT_RENDERER,
     OPT_FOLLOW_NEAR,
+    OPT_PROBES,
+    OPT_FOLLOW_STRATEGY,
 };
 
 typedef struct view_opts {
@@ -44,6 +46,8 @@ typedef struct view_opts {
     double follow_near_m; /* --follow-near: road position (m), NAN = none */
     int follow_lane;      /* --follow-near's lane, 1-based; 0 = any */
     ls_renderer_choice renderer;
+    int probes;                  /* --probes (or --follow-strategy) */
+    const char *follow_strategy; /* --follow-strategy NAME, or NULL */
 } view_opts;
 
 static const char view_help[] =
@@ -65,6 +69,12 @@ static const char view_help[] =
     "  --follow ID          follow vehicle ID (it must be on the road at --at)\n"
     "  --follow-near M[,N]  follow the vehicle whose front is nearest road position M (m) at\n"
     "                       --at, in lane N if given, else in any lane of the road\n"
+    "  --probes             add the scenario's probe vehicles (its `strategies`, departing as\n"
+    "                       its `probes` say; lanesim compare) and mark each with a ring in\n"
+    "                       its strategy's colour; N / Shift+N follow the next / previous one\n"
+    "  --follow-strategy NAME  follow the probes of strategy NAME one after another: each\n"
+    "                       from its departure to the end of its trip, then the first of\n"
+    "                       them to depart after that (implies --probes)\n"
     "  --units kmh|mph      speed unit of the labels (default: the scenario's)\n"
     "  --renderer R         auto, gpu or software (default auto: see docs/viewer.md)\n"
     "  --frames N           quit after N frames\n"
@@ -213,6 +223,13 @@ static int view_option(int c, const char *arg, view_opts *o)
         return 0;
     case OPT_FOLLOW_NEAR:
         return parse_follow_near(arg, o);
+    case OPT_FOLLOW_STRATEGY:
+        o->follow_strategy = arg;
+        o->probes = 1; /* following a strategy needs its probes */
+        return 0;
+    case OPT_PROBES:
+        o->probes = 1;
+        return 0;
     default:
         return parse_numeric(c, arg, o);
     }
@@ -221,22 +238,25 @@ static int view_option(int c, const char *arg, view_opts *o)
 /* 0 to go on, -1 after --help, or the exit status of a bad option. */
 static int parse_view(int argc, char **argv, view_opts *o)
 {
-    static const struct option opts[] = {LS_CLI_COMMON_OPTIONS,
-                                         {"at", required_argument, 0, OPT_AT},
-                                         {"screenshot", required_argument, 0, OPT_SCREENSHOT},
-                                         {"size", required_argument, 0, OPT_SIZE},
-                                         {"speed", required_argument, 0, OPT_SPEED},
-                                         {"paused", no_argument, 0, OPT_PAUSED},
-                                         {"center", required_argument, 0, OPT_CENTER},
-                                         {"span", required_argument, 0, OPT_SPAN},
-                                         {"lane", required_argument, 0, OPT_LANE},
-                                         {"units", required_argument, 0, OPT_UNITS},
-                                         {"frames", required_argument, 0, OPT_FRAMES},
-                                         {"stats", no_argument, 0, OPT_STATS},
-                                         {"follow", required_argument, 0, OPT_FOLLOW},
-                                         {"renderer", required_argument, 0, OPT_RENDERER},
-                                         {"follow-near", required_argument, 0, OPT_FOLLOW_NEAR},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        LS_CLI_COMMON_OPTIONS,
+        {"at", required_argument, 0, OPT_AT},
+        {"screenshot", required_argument, 0, OPT_SCREENSHOT},
+        {"size", required_argument, 0, OPT_SIZE},
+        {"speed", required_argument, 0, OPT_SPEED},
+        {"paused", no_argument, 0, OPT_PAUSED},
+        {"center", required_argument, 0, OPT_CENTER},
+        {"span", required_argument, 0, OPT_SPAN},
+        {"lane", required_argument, 0, OPT_LANE},
+        {"units", required_argument, 0, OPT_UNITS},
+        {"frames", required_argument, 0, OPT_FRAMES},
+        {"stats", no_argument, 0, OPT_STATS},
+        {"follow", required_argument, 0, OPT_FOLLOW},
+        {"renderer", required_argument, 0, OPT_RENDERER},
+        {"follow-near", required_argument, 0, OPT_FOLLOW_NEAR},
+        {"probes", no_argument, 0, OPT_PROBES},
+        {"follow-strategy", required_argument, 0, OPT_FOLLOW_STRATEGY},
+        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     *o = (view_opts){.width = 1280,
                      .height = 800,
@@ -264,9 +284,42 @@ static int parse_view(int argc, char **argv, view_opts *o)
     }
     int rc = ls_cli_scenario_operand(&o->common, argc, argv, "view");
     if (rc) return rc;
-    if (o->follow > 0 && !isnan(o->follow_near_m))
-        return ls_cli_fail(2, "view", "--follow and --follow-near: give one or the other");
+    if ((o->follow > 0) + !isnan(o->follow_near_m) + (o->follow_strategy != NULL) > 1)
+        return ls_cli_fail(2, "view",
+                           "--follow, --follow-near and --follow-strategy: give one of them");
     return 0;
+}
+
+/* "a, b or c": the scenario's strategy names, for the message about a name that is none. */
+static void strategy_names(const ls_scenario *s, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < s->strategy_count && at < size; i++) {
+        const char *sep = i == 0 ? "" : i == s->strategy_count - 1 ? " or " : ", ";
+        int k = snprintf(buf + at, size - at, "%s%s", sep, s->strategies[i].name);
+        if (k < 0) break;
+        at += (size_t)k;
+    }
+}
+
+/* --probes and --follow-strategy: the index of the strategy to follow (-1: none) in *follow. */
+static int check_probes(const view_opts *o, const ls_scenario *s, int *follow)
+{
+    *follow = -1;
+    if (!o->probes) return 0;
+    const char *opt = o->follow_strategy ? "--follow-strategy" : "--probes";
+    if (s->strategy_count == 0)
+        return ls_cli_fail(2, "view", "%s: expected a scenario with `strategies`, got none in %s",
+                           opt, s->name[0] ? s->name : "the scenario");
+    if (!o->follow_strategy) return 0;
+    for (int i = 0; i < s->strategy_count; i++)
+        if (!strcmp(s->strategies[i].name, o->follow_strategy)) *follow = i;
+    if (*follow >= 0) return 0;
+    char names[LS_MAX_STRATEGIES * (LS_NAME_MAX + 4)];
+    strategy_names(s, names, sizeof names);
+    return ls_cli_fail(2, "view", "--follow-strategy %s: expected one of the strategies %s",
+                       o->follow_strategy, names);
 }
 
 /* Checks what only the loaded scenario can tell. */
@@ -328,6 +381,7 @@ static int follow_id(ls_viewer *v, uint64_t id)
             ls_vehicle_info info;
             if (vehicle_at(v, ls, i, &info) != 0 || info.id != id) continue;
             ls_view_follow(&v->view, id, ls.handle[i]);
+            v->view.follow_probe = ls_world_vehicle_probe(v->scene.world, ls.handle[i]);
             return 0;
         }
     }
@@ -360,6 +414,7 @@ static int follow_near(ls_viewer *v, const view_opts *o, int road_lanes)
     }
     if (best_id) {
         ls_view_follow(&v->view, best_id, best_h);
+        v->view.follow_probe = ls_world_vehicle_probe(v->scene.world, best_h);
         return 0;
     }
     return ls_cli_fail(2, "view", "--follow-near %g: no vehicle on the road%s at %g s",
@@ -380,19 +435,22 @@ static void print_stats(const ls_viewer *v)
             s.max_ms, s.draw_mean_ms, s.sim_s, s.real_factor);
 }
 
-static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
+static int show(ls_world *w, const ls_scenario *s, const view_opts *o, int follow_strategy)
 {
     ls_viewer *v = malloc(sizeof *v);
     if (!v) return ls_cli_fail(1, "view", "out of memory");
     char err[1024];
     choose_video_driver(o);
     int rc = 0;
-    ls_viewer_config cfg = {o->width, o->height, o->renderer, !o->screenshot};
+    ls_viewer_config cfg = {o->width, o->height, o->renderer, !o->screenshot, o->probes};
     if (ls_viewer_open(v, w, s, &cfg, err, sizeof err) != 0) {
         free(v);
         return ls_cli_fail(1, "view", "%s", err);
     }
     apply_view(v, o);
+    /* From t = 0: at --at the window shows what it would have shown had it been watched from
+     * the start (the chain of probes is worked out from their finish times). */
+    if (follow_strategy >= 0) ls_view_follow_strategy(&v->view, follow_strategy, 0);
     ls_status st = ls_scene_run_to(&v->scene, o->at_s);
     if (st != LS_OK) rc = ls_cli_fail(1, "view", "the simulation stopped: %s", ls_status_name(st));
     if (!rc && o->follow > 0) rc = follow_id(v, (uint64_t)o->follow);
@@ -407,6 +465,17 @@ static int show(ls_world *w, const ls_scenario *s, const view_opts *o)
     return rc;
 }
 
+/* All of the scenario's strategies, as `lanesim compare` runs them by default. */
+static int enable_probes(ls_world *w, const ls_scenario *s)
+{
+    int all[LS_MAX_STRATEGIES];
+    for (int i = 0; i < s->strategy_count; i++) all[i] = i;
+    ls_status st = ls_world_enable_probes(w, all, s->strategy_count);
+    if (st == LS_ERR_NOMEM) return ls_cli_fail(1, "view", "out of memory");
+    if (st != LS_OK) return ls_cli_fail(1, "view", "cannot add probes: %s", ls_status_name(st));
+    return 0;
+}
+
 int ls_cmd_view(int argc, char **argv)
 {
     view_opts o;
@@ -414,10 +483,16 @@ int ls_cmd_view(int argc, char **argv)
     if (rc) return rc < 0 ? 0 : rc;
     ls_scenario s;
     if ((rc = ls_cli_load(&o.common, &s)) != 0) return rc;
-    if ((rc = check_against(&o, &s)) != 0) return rc;
+    int follow_strategy;
+    if ((rc = check_against(&o, &s)) != 0 || (rc = check_probes(&o, &s, &follow_strategy)) != 0)
+        return rc;
     ls_world *w;
     if ((rc = ls_cli_create_world(&s, &w)) != 0) return rc;
-    rc = show(w, &s, &o);
+    if (o.probes && (rc = enable_probes(w, &s)) != 0) {
+        ls_world_destroy(w);
+        return rc;
+    }
+    rc = show(w, &s, &o, follow_strategy);
     ls_world_destroy(w);
     return rc;
 }

@@ -54,6 +54,16 @@ void ls_draw_overview_marks(const ls_draw_ctx *d);
 #define LS_RASTER_BELOW_PX 4.0
 void ls_draw_vehicles(const ls_draw_ctx *d);
 void ls_draw_overview_traffic(const ls_draw_ctx *d);
+/* Probes (lanesim view --probes): in the main view a ring in the strategy's colour
+ * (palette.h) LS_PROBE_RING_PX wide round a dark gap LS_PROBE_GAP_PX wide round the body, at
+ * least LS_PROBE_MIN_PX long and high at any zoom, and the strategy's name above it once it is
+ * LS_PROBE_LABEL_PX long; on the overview a tick in that colour (called by
+ * ls_draw_overview_marks' caller, under the marks). */
+#define LS_PROBE_RING_PX  2
+#define LS_PROBE_GAP_PX   1
+#define LS_PROBE_MIN_PX   4.0f
+#define LS_PROBE_LABEL_PX 30.0f
+void ls_draw_overview_probes(const ls_draw_ctx *d);
 
 /* Where a vehicle is drawn in the main view: front (cells, may be fractional), length (cells),
  * lane; the rectangle is clipped to the road's ends. Returns 0 if nothing is visible. */

@@ -5,6 +5,7 @@
 
 #include "draw.h"
 #include "palette.h"
+#include "probe_view.h"
 
 #define PAD     12  /* inner margin of the side panel */
 #define COL_W   66  /* detector table: width of one lane's column */
@@ -137,6 +138,13 @@ static void legend_section(pen *p)
     if (s->sc.blockage_count || s->sc.lane_drop_count || s->sc.lane_add_count)
         swatch(p, &x, ls_col_closed, ls_col_closed_hatch, "closed");
     p->y += p->d->fonts->small.height + 2;
+    if (!s->probes_on) return;
+    x = p->x;
+    ls_text(p->d->r, &p->d->fonts->small, x, p->y, ls_col_dim, "probes:");
+    x += ls_text_width(&p->d->fonts->small, "probes:") + 8;
+    for (int k = 0; k < s->sc.strategy_count; k++)
+        swatch(p, &x, mid, ls_probe_color(k), s->sc.strategies[k].name);
+    p->y += p->d->fonts->small.height + 2;
 }
 
 static void loop_cell(pen *p, int x, const ls_loop_reading *lr, int covered)
@@ -251,11 +259,21 @@ static void vehicle_fields(pen *p, const ls_vehicle_info *v)
     snprintf(buf, sizeof buf, "%s to %s", v->origin >= 0 ? sc->ramps[v->origin].name : "mainline",
              v->destination >= 0 ? sc->ramps[v->destination].name : "end of road");
     field(p, "trip", buf);
-    field(p, "strategy", "-");
-    snprintf(buf, sizeof buf, "%d", v->lane_changes);
+    int probe = s->probes_on ? ls_world_vehicle_probe(s->world, p->d->view->follow_handle) : -1;
+    size_t n;
+    const ls_probe_result *r = ls_world_probe_results(s->world, &n);
+    field(p, "strategy", probe >= 0 ? sc->strategies[r[probe].strategy].name : "-");
+    /* A probe's result holds the changes of an exit_reenter trip's finished first leg. */
+    snprintf(buf, sizeof buf, "%d", v->lane_changes + (probe >= 0 ? r[probe].lane_changes : 0));
     field(p, "lane changes", buf);
     double now = ls_world_time(s->world);
-    if (v->entry_s >= 0) {
+    if (probe >= 0) {
+        /* A probe's trip is timed from its departure, waits to enter (and a connector) included:
+         * the travel time `lanesim compare` reports. */
+        duration(a, sizeof a, now - r[probe].departure_s);
+        ls_format_clock(b, sizeof b, r[probe].departure_s);
+        snprintf(buf, sizeof buf, "%s (departed %s)", a, b);
+    } else if (v->entry_s >= 0) {
         duration(a, sizeof a, now - v->entry_s);
         ls_format_clock(b, sizeof b, v->entry_s);
         snprintf(buf, sizeof buf, "%s (entered %s)", a, b);
@@ -284,12 +302,77 @@ static void trip_fields(pen *p, const ls_trip *t)
     field(p, "travel time", buf);
 }
 
+/* A followed probe that is not on the road: waiting to enter, on exit_reenter's connector, or
+ * done (its result: what `lanesim compare` counts). */
+static void probe_off_road(pen *p, const ls_probe_result *r)
+{
+    char buf[128], a[48], b[48];
+    const ls_scene *s = p->d->scene;
+    double now = ls_world_time(s->world);
+    field(p, "strategy", s->sc.strategies[r->strategy].name);
+    ls_format_clock(a, sizeof a, r->departure_s);
+    field(p, "departed", a);
+    if (r->status == LS_PROBE_UNFINISHED) {
+        /* Off the road and observed in a mainline lane: between exit_reenter's legs. */
+        field(p, "status",
+              r->observed_s > 0 ? "off the road, to re-enter downstream"
+                                : "waiting to enter the road");
+        duration(buf, sizeof buf, now - r->departure_s);
+        field(p, "travel time", buf);
+        return;
+    }
+    ls_format_clock(b, sizeof b, r->departure_s + r->travel_time_s);
+    snprintf(buf, sizeof buf, "%s at %s",
+             r->status == LS_PROBE_FINISHED ? "finished" : "missed its exit, left", b);
+    field(p, "status", buf);
+    snprintf(buf, sizeof buf, "%d", r->lane_changes);
+    field(p, "lane changes", buf);
+    duration(buf, sizeof buf, r->travel_time_s);
+    field(p, "travel time", buf);
+}
+
+/* Following a strategy between two of its probes. */
+static void chase_waiting(pen *p)
+{
+    const ls_scene *s = p->d->scene;
+    char title[LS_NAME_MAX + 32], buf[96], a[48];
+    snprintf(title, sizeof title, "Following %s",
+             s->sc.strategies[p->d->view->follow_strategy].name);
+    heading(p, title);
+    double next = ls_probe_next_departure(s, p->d->view->chase_from_s);
+    if (next < 0) {
+        line(p, &p->d->fonts->body, ls_col_dim, "No more probes depart.");
+        return;
+    }
+    ls_format_clock(a, sizeof a, next);
+    snprintf(buf, sizeof buf, "Its next probe departs at %s.", a);
+    line(p, &p->d->fonts->body, ls_col_dim, buf);
+}
+
+static void no_vehicle(pen *p)
+{
+    heading(p, "Vehicle");
+    line(p, &p->d->fonts->body, ls_col_dim, "Click a vehicle to follow it.");
+    if (p->d->scene->probes_on)
+        line(p, &p->d->fonts->body, ls_col_dim, "N / Shift+N: the next / previous probe.");
+}
+
 static void vehicle_section(pen *p)
 {
     const ls_view *v = p->d->view;
-    if (!v->follow_id) {
-        heading(p, "Vehicle");
-        line(p, &p->d->fonts->body, ls_col_dim, "Click a vehicle to follow it.");
+    if (v->follow_strategy >= 0 && v->follow_probe < 0) {
+        chase_waiting(p);
+        return;
+    }
+    if (!v->follow_id && v->follow_probe < 0) {
+        no_vehicle(p);
+        return;
+    }
+    if (v->follow_probe >= 0 && !p->d->followed) {
+        size_t n;
+        const ls_probe_result *r = ls_world_probe_results(p->d->scene->world, &n);
+        heading(p, "Probe");
+        probe_off_road(p, &r[v->follow_probe]);
         return;
     }
     char title[64];
@@ -318,7 +401,9 @@ void ls_draw_side(const ls_draw_ctx *d)
     clock_section(&p);
     legend_section(&p);
     /* The vehicle panel always has room: the detector table stops short of it. */
-    int bottom = p.bottom, lines = d->view->follow_id ? 10 : 2;
+    const ls_view *v = d->view;
+    int bottom = p.bottom;
+    int lines = v->follow_id || v->follow_probe >= 0 ? 10 : d->scene->probes_on ? 3 : 2;
     p.bottom -= lines * d->fonts->body.height + 18;
     detector_section(&p);
     p.bottom = bottom;
@@ -340,6 +425,7 @@ static const char *const keys[][2] = {
     {"F", "fit the whole road in the main view"},
     {"Click", "follow a vehicle; click the road to stop"},
     {"C   U", "centre on the followed vehicle / unfollow"},
+    {"N   Shift+N", "follow the next / previous probe (--probes)"},
     {"Overview", "click or drag: move the main view there"},
     {"L   Shift+L", "space-time diagram: next / previous lane"},
     {"H   O   D", "side panel / overview / diagram on or off"},

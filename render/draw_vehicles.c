@@ -4,6 +4,7 @@
 
 #include "draw.h"
 #include "palette.h"
+#include "probe_view.h"
 #include "raster.h"
 
 /* Share of the lane's height a vehicle fills: 1.8 m cars and 2.55 m trucks in a 3.7 m lane. */
@@ -133,6 +134,18 @@ static void closed_stretches(const ls_draw_ctx *d, int lane)
     }
 }
 
+/* A vehicle's body: its speed's colour, a truck's with its dark outline. */
+static void body(ls_batch *b, SDL_FRect rc, SDL_Color c, int truck)
+{
+    if (truck && rc.w >= 6 && rc.h >= 6) {
+        SDL_Color edge = ls_col_truck_edge;
+        edge.a = c.a;
+        ls_batch_add(b, rc, edge);
+        rc = (SDL_FRect){rc.x + 1.5f, rc.y + 1.5f, rc.w - 3, rc.h - 3};
+    }
+    ls_batch_add(b, rc, c);
+}
+
 /* A vehicle; the copy a crossing vehicle leaves in the lane it is leaving is see-through. */
 static void draw_one(void *user, const ls_lane_state *ls, int i, double front)
 {
@@ -145,13 +158,72 @@ static void draw_one(void *user, const ls_lane_state *ls, int i, double front)
     if (!ls_vehicle_rect(s, p->d->view, p->d->L, p->lane, front, ls->length[i], truck, &rc)) return;
     SDL_Color c = ls_speed_color(ls_scene_speed_fraction(s, ls->speed[i]));
     if (h & LS_HANDLE_GHOST) c.a = 110;
-    if (truck && rc.w >= 6 && rc.h >= 6) {
-        SDL_Color edge = ls_col_truck_edge;
-        edge.a = c.a;
-        ls_batch_add(p->d->batch, rc, edge);
-        rc = (SDL_FRect){rc.x + 1.5f, rc.y + 1.5f, rc.w - 3, rc.h - 3};
-    }
-    ls_batch_add(p->d->batch, rc, c);
+    body(p->d->batch, rc, c, truck);
+}
+
+/* ---- probes ---- */
+
+static SDL_FRect grown(SDL_FRect rc, float by)
+{
+    return (SDL_FRect){rc.x - by, rc.y - by, rc.w + 2 * by, rc.h + 2 * by};
+}
+
+/* Where a probe is drawn, however small: at least LS_PROBE_MIN_PX long, so that zoomed out, where
+ * the traffic is rows of mean speeds, each probe still stands out. 0 if not in view. */
+static int probe_rect(const ls_draw_ctx *d, const ls_probe_mark *m, SDL_FRect *rc)
+{
+    const ls_scene *s = d->scene;
+    double front = ls_scene_draw_front(s, m->front, m->speed);
+    if (!ls_vehicle_rect(s, d->view, d->L, m->lane, front, m->length,
+                         ls_scene_is_truck(s, m->length), rc))
+        return 0;
+    if (rc->w < LS_PROBE_MIN_PX) rc->x -= (LS_PROBE_MIN_PX - rc->w) / 2, rc->w = LS_PROBE_MIN_PX;
+    if (rc->h < LS_PROBE_MIN_PX) rc->y -= (LS_PROBE_MIN_PX - rc->h) / 2, rc->h = LS_PROBE_MIN_PX;
+    return 1;
+}
+
+/* A probe: its body in its speed's colour inside a dark gap and a ring in its strategy's colour
+ * (LS_PROBE_GAP_PX and LS_PROBE_RING_PX wide), over the traffic around it. */
+static void draw_probe(const ls_draw_ctx *d, const ls_probe_mark *m)
+{
+    SDL_FRect rc;
+    if (!probe_rect(d, m, &rc)) return;
+    SDL_Color ring = ls_probe_color(m->strategy), gap = ls_col_background;
+    SDL_Color c = ls_speed_color(ls_scene_speed_fraction(d->scene, m->speed));
+    if (m->handle & LS_HANDLE_GHOST) ring.a = gap.a = c.a = 110;
+    ls_batch_add(d->batch, grown(rc, LS_PROBE_GAP_PX + LS_PROBE_RING_PX), ring);
+    ls_batch_add(d->batch, grown(rc, LS_PROBE_GAP_PX), gap);
+    body(d->batch, rc, c, ls_scene_is_truck(d->scene, m->length));
+}
+
+/* Close enough, the strategy's name above each probe, in its colour on a dark plate. */
+static void label_probe(const ls_draw_ctx *d, const ls_probe_mark *m)
+{
+    SDL_FRect rc;
+    const ls_font *f = &d->fonts->small;
+    if ((m->handle & LS_HANDLE_GHOST) || !probe_rect(d, m, &rc) || rc.w < LS_PROBE_LABEL_PX) return;
+    const char *name = d->scene->sc.strategies[m->strategy].name;
+    int w = ls_text_width(f, name), cx = (int)(rc.x + rc.w / 2);
+    int y = (int)(rc.y - LS_PROBE_GAP_PX - LS_PROBE_RING_PX) - 2 - f->height;
+    SDL_Rect plate = {cx - w / 2 - 3, y, w + 6, f->height};
+    SDL_Color dark = ls_col_background;
+    dark.a = 200;
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_BLEND);
+    ls_set_color(d->r, dark);
+    SDL_RenderFillRect(d->r, &plate);
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_NONE);
+    ls_text_center(d->r, f, cx, y, ls_probe_color(m->strategy), name);
+}
+
+static void draw_probes(const ls_draw_ctx *d)
+{
+    ls_scene *s = d->scene;
+    if (!s->probes_on || ls_probe_marks_update(s) != 0) return;
+    for (int i = 0; i < s->marks.n; i++) draw_probe(d, &s->marks.mark[i]);
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_BLEND);
+    ls_batch_flush(d->batch, d->r);
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_NONE);
+    for (int i = 0; i < s->marks.n; i++) label_probe(d, &s->marks.mark[i]);
 }
 
 /* The followed vehicle gets a frame, drawn from its own look-up so that it is framed however
@@ -168,8 +240,16 @@ static void draw_follow_frame(const ls_draw_ctx *d)
     SDL_FRect rc;
     if (!ls_vehicle_rect(s, d->view, d->L, f->lane, front, len, ls_scene_is_truck(s, len), &rc))
         return;
+    /* A probe's frame goes round its ring. */
+    int k0 = s->probes_on && ls_world_vehicle_probe(s->world, d->view->follow_handle) >= 0
+                 ? LS_PROBE_GAP_PX + LS_PROBE_RING_PX + 1
+                 : 2;
+    if (k0 > 2 && rc.w < LS_PROBE_MIN_PX)
+        rc.x -= (LS_PROBE_MIN_PX - rc.w) / 2, rc.w = LS_PROBE_MIN_PX;
+    if (k0 > 2 && rc.h < LS_PROBE_MIN_PX)
+        rc.y -= (LS_PROBE_MIN_PX - rc.h) / 2, rc.h = LS_PROBE_MIN_PX;
     ls_set_color(d->r, ls_col_follow);
-    for (int k = 2; k <= 3; k++) {
+    for (int k = k0; k <= k0 + 1; k++) {
         SDL_FRect fr = {rc.x - (float)k, rc.y - (float)k, rc.w + 2.0f * k, rc.h + 2.0f * k};
         SDL_RenderDrawRectF(d->r, &fr);
     }
@@ -233,6 +313,7 @@ void ls_draw_vehicles(const ls_draw_ctx *d)
         draw_rastered(d);
     else
         draw_each(d);
+    draw_probes(d);
     draw_follow_frame(d);
     SDL_RenderSetClipRect(d->r, NULL);
 }
@@ -297,4 +378,21 @@ void ls_draw_overview_traffic(const ls_draw_ctx *d)
                          L->ov_lane_px - gap};
         ls_raster_draw(d->ov_raster, d->r, &src, &dst);
     }
+}
+
+/* A tick per probe in its strategy's colour, standing out of its lane's row above and below. */
+void ls_draw_overview_probes(const ls_draw_ctx *d)
+{
+    const ls_layout *L = d->L;
+    ls_scene *s = d->scene;
+    if (!L->overview.w || !s->probes_on || ls_probe_marks_update(s) != 0) return;
+    for (int i = 0; i < s->marks.n; i++) {
+        const ls_probe_mark *m = &s->marks.mark[i];
+        if ((m->handle & LS_HANDLE_GHOST) || m->lane >= s->geom.lanes) continue;
+        float x = ls_layout_ov_x(L, &s->geom, (m->front + 1) * s->geom.cell_m);
+        float y = L->ov_y + L->ov_lane_px * (float)m->lane;
+        SDL_FRect tick = {floorf(x), y - 2, 1, L->ov_lane_px + 4};
+        ls_batch_add(d->batch, tick, ls_probe_color(m->strategy));
+    }
+    ls_batch_flush(d->batch, d->r);
 }

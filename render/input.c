@@ -95,6 +95,9 @@ static int camera_key(ls_view *v, const ls_scene *s, SDL_Keycode k, int shift)
     case SDLK_u:
         ls_view_unfollow(v);
         return 1;
+    case SDLK_n:
+        v->probe_jump = shift ? -1 : 1; /* the viewer knows where the probes are */
+        return 1;
     default:
         return 0;
     }
@@ -215,9 +218,10 @@ static void button_up(ls_view *v, const ls_scene *s, const SDL_MouseButtonEvent 
     uint32_t handle;
     ls_vehicle_info info;
     if (ls_pick_vehicle(s, v, &L, (float)e->x, (float)e->y, &handle) == 0 &&
-        ls_world_vehicle(s->world, handle, &info) == LS_OK)
+        ls_world_vehicle(s->world, handle, &info) == LS_OK) {
         ls_view_follow(v, info.id, handle);
-    else if (ls_layout_row_at(&L, &s->geom, (float)e->y) >= 0)
+        v->follow_probe = ls_world_vehicle_probe(s->world, handle);
+    } else if (ls_layout_row_at(&L, &s->geom, (float)e->y) >= 0)
         ls_view_unfollow(v);
 }
 

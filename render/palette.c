@@ -23,6 +23,20 @@ const SDL_Color ls_col_closed = {214, 214, 222, 255};
 const SDL_Color ls_col_closed_hatch = {48, 50, 58, 255};
 const SDL_Color ls_col_zone = {246, 166, 60, 255};
 
+/* White and cool colours first, which the red-to-green speed scale does not use, then pale ones
+ * that are lighter than any speed's; the followed vehicle's magenta (and pinks near it) and the
+ * detectors' light blue are left out. */
+static const SDL_Color probe_colors[] = {
+    {250, 250, 250, 255}, {0, 222, 255, 255},   {72, 104, 255, 255},  {186, 142, 255, 255},
+    {0, 164, 144, 255},   {206, 172, 124, 255}, {255, 246, 166, 255}, {150, 156, 172, 255},
+};
+
+SDL_Color ls_probe_color(int strategy)
+{
+    int n = (int)(sizeof probe_colors / sizeof probe_colors[0]);
+    return probe_colors[(strategy % n + n) % n];
+}
+
 /* Stops of the scale: fraction and colour; linear in RGB between them. */
 static const struct {
     double at;

@@ -25,6 +25,10 @@ extern const SDL_Color ls_col_closed;       /* a closed stretch of lane (a block
 extern const SDL_Color ls_col_closed_hatch; /* its stripes in the main view */
 extern const SDL_Color ls_col_zone;         /* a stretch with its own speed limit */
 
+/* The outline of a probe vehicle of strategy k (index into the scenario's strategies): colours
+ * away from the speed scale's where there are enough of them, cycling after the eighth. */
+SDL_Color ls_probe_color(int strategy);
+
 /* Speed as a colour on a continuous scale: fraction 0 (stopped) is red, through orange and yellow
  * to green at 1 (the fastest any vehicle of the scenario may drive). Lightness rises from red to
  * yellow, so the scale stays readable without telling red from green. Clamped to [0, 1]. */

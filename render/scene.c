@@ -77,6 +77,7 @@ int ls_scene_init(ls_scene *s, ls_world *w, const ls_scenario *sc, char *err, si
     s->unit = ls_speed_unit_guess(sc->road.speed_limit_kmh);
     s->day_start_s = s->sc.simulation.start_time_s;
     s->alpha = 1;
+    s->marks.step = -1;
     speed_scale(s);
     vehicle_lengths(s);
     ramps(s);
@@ -100,6 +101,8 @@ void ls_scene_free(ls_scene *s)
 {
     free(s->loops);
     s->loops = NULL;
+    free(s->marks.mark);
+    memset(&s->marks, 0, sizeof s->marks);
     ls_spacetime_free(&s->st);
 }
 

@@ -39,6 +39,23 @@ typedef struct ls_ramp_geom {
 
 #define LS_EXIT_DRAWN_M 150.0 /* how much of an off-ramp is drawn */
 
+/* A probe vehicle on the road (or the see-through copy of one crossing lanes), as the lane
+ * arrays had it after the last step. */
+typedef struct ls_probe_mark {
+    uint32_t handle;        /* with LS_HANDLE_GHOST for the copy */
+    int lane;               /* the world's lane index */
+    int32_t front;          /* cell of its front */
+    uint16_t speed, length; /* cells/step, cells */
+    int strategy;           /* index into the scenario's strategies */
+    int probe;              /* index into ls_world_probe_results */
+} ls_probe_mark;
+
+typedef struct ls_probe_marks {
+    ls_probe_mark *mark;
+    int n, cap;
+    int64_t step; /* the world's step they were taken at; -1: never */
+} ls_probe_marks;
+
 typedef struct ls_scene {
     ls_world *world; /* stepped by the viewer, otherwise only read; not owned */
     ls_scenario sc;
@@ -59,7 +76,9 @@ typedef struct ls_scene {
     ls_trip gone; /* the trip of a followed vehicle that has left the road (gone.id = 0: none) */
     int ramp_count;
     ls_ramp_geom ramps[LS_MAX_RAMPS];
-    int all_lanes; /* mainline lanes and on-ramp lanes, as ls_world_lane numbers them */
+    int all_lanes;        /* mainline lanes and on-ramp lanes, as ls_world_lane numbers them */
+    int probes_on;        /* the world's probes are on (lanesim view --probes): marked and listed */
+    ls_probe_marks marks; /* refreshed by ls_probe_marks_update (probe_view.h) */
 } ls_scene;
 
 /* Builds the derived data of a world created from `sc`. 0, or -1 with a message. */

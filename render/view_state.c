@@ -15,6 +15,7 @@ void ls_view_init(ls_view *v, const ls_road_geom *g, int win_w, int win_h)
     v->win_w = win_w;
     v->win_h = win_h;
     v->show_side = v->show_overview = v->show_spacetime = 1;
+    v->follow_probe = v->follow_strategy = -1;
     double span = g->length_m < DEFAULT_SPAN_M ? g->length_m : DEFAULT_SPAN_M;
     ls_view_show_span(v, g, win_w, span / 2, span);
 }
@@ -114,6 +115,20 @@ void ls_view_follow(ls_view *v, uint64_t id, uint32_t handle)
     v->follow_id = id;
     v->follow_handle = handle;
     v->tracking = 1;
+    v->follow_probe = v->follow_strategy = -1;
+}
+
+void ls_view_follow_probe(ls_view *v, int probe)
+{
+    ls_view_follow(v, 0, 0);
+    v->follow_probe = probe;
+}
+
+void ls_view_follow_strategy(ls_view *v, int strategy, double t_s)
+{
+    ls_view_follow(v, 0, 0);
+    v->follow_strategy = strategy;
+    v->chase_from_s = t_s;
 }
 
 void ls_view_unfollow(ls_view *v)
@@ -121,6 +136,7 @@ void ls_view_unfollow(ls_view *v)
     v->follow_id = 0;
     v->follow_handle = 0;
     v->tracking = 0;
+    v->follow_probe = v->follow_strategy = -1;
 }
 
 void ls_view_next_lane(ls_view *v, const ls_road_geom *g, int step)

@@ -41,6 +41,13 @@ typedef struct ls_view {
     uint64_t follow_id;     /* followed vehicle's id, 0 = none */
     uint32_t follow_handle; /* its handle when it was picked (checked against the id) */
     int tracking;           /* the camera keeps the followed vehicle centred */
+    /* A probe is followed by its index into ls_world_probe_results, not only by its vehicle: it
+     * may still wait to enter, and the two legs of an exit_reenter trip are two vehicles. */
+    int follow_probe;    /* -1: the followed vehicle (if any) is no probe */
+    int follow_strategy; /* follow this strategy's probes one after another, -1: none */
+    double chase_from_s; /* s: with follow_strategy, the next probe is the first to depart at or
+                            after this time (the previous one's finish) */
+    int probe_jump;      /* +1 / -1: the next / previous probe was asked for (N, Shift+N) */
 
     int st_lane; /* lane of the space-time diagram, 0-based */
     int show_help, show_side, show_overview, show_spacetime;
@@ -76,7 +83,12 @@ void ls_view_fit(ls_view *v, const ls_road_geom *g, int main_w);
 void ls_view_show_span(ls_view *v, const ls_road_geom *g, int main_w, double center_m,
                        double span_m);
 
+/* Follows one vehicle (not as a probe: the caller sets follow_probe for one). */
 void ls_view_follow(ls_view *v, uint64_t id, uint32_t handle);
+/* Follows probe `probe` (its vehicle is looked up when it is on the road). */
+void ls_view_follow_probe(ls_view *v, int probe);
+/* Follows the probes of `strategy` one after another, from the first to depart at or after t_s. */
+void ls_view_follow_strategy(ls_view *v, int strategy, double t_s);
 void ls_view_unfollow(ls_view *v);
 void ls_view_next_lane(ls_view *v, const ls_road_geom *g, int step); /* +1 or -1, wraps */
 

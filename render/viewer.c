@@ -8,6 +8,7 @@
 
 #include "input.h"
 #include "palette.h"
+#include "probe_view.h"
 #include "screenshot.h"
 
 #define MIN_W          640
@@ -125,6 +126,7 @@ int ls_viewer_open(ls_viewer *v, ls_world *w, const ls_scenario *sc, const ls_vi
         ls_viewer_close(v);
         return -1;
     }
+    v->scene.probes_on = c->probes;
     int ow, oh;
     SDL_GetRendererOutputSize(v->ren, &ow, &oh);
     ls_view_init(&v->view, &v->scene.geom, ow, oh);
@@ -224,10 +226,29 @@ ls_status ls_viewer_advance(ls_viewer *v, double real_dt_s, double budget_s)
     return st;
 }
 
+static void note(ls_viewer *v, const char *what)
+{
+    snprintf(v->message, sizeof v->message, "%s", what);
+    v->message_until = ls_viewer_now() + MESSAGE_S;
+}
+
+/* N or Shift+N was pressed. */
+static void probe_jump(ls_viewer *v)
+{
+    int dir = v->view.probe_jump;
+    v->view.probe_jump = 0;
+    if (!v->scene.probes_on)
+        note(v, "no probes: start lanesim view with --probes");
+    else if (ls_probe_jump(&v->scene, &v->view, dir) != 0)
+        note(v, "no probe on the road now");
+}
+
 /* Looks the followed vehicle up and, while tracking, centres the camera on where it is drawn. */
 static void update_follow(ls_viewer *v)
 {
     ls_scene *s = &v->scene;
+    if (v->view.probe_jump) probe_jump(v);
+    ls_probe_follow_update(s, &v->view);
     v->followed_ok =
         ls_scene_vehicle(s, v->view.follow_id, v->view.follow_handle, &v->followed) == 0 &&
         v->followed.lane >= 0;
@@ -292,6 +313,7 @@ void ls_viewer_draw(ls_viewer *v)
     ls_draw_road_labels(&d);
     ls_draw_overview(&d);
     ls_draw_overview_traffic(&d);
+    ls_draw_overview_probes(&d);
     ls_draw_overview_marks(&d);
     draw_spacetime(v, &L);
     ls_draw_side(&d);

@@ -69,6 +69,7 @@ typedef struct ls_viewer_config {
     /* 1 for a window a person watches and closes: SDL's offscreen and dummy drivers, which SDL
      * falls back to when no display works, are then refused unless SDL_VIDEODRIVER names them. */
     int visible;
+    int probes; /* the world's probes are on (ls_world_enable_probes): mark them, follow them */
 } ls_viewer_config;
 
 /* 1 when DISPLAY or WAYLAND_DISPLAY names a display server to open windows on. */

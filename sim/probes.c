@@ -89,6 +89,14 @@ int ls_world_vehicle_strategy(const ls_world *w, uint32_t handle)
     return w->probes.strategy[w->probes.probe[w->fleet.probe[handle]].slot];
 }
 
+int ls_world_vehicle_probe(const ls_world *w, uint32_t handle)
+{
+    handle &= ~LS_HANDLE_GHOST;
+    if ((handle & LS_HANDLE_OBSTACLE) || handle >= w->fleet.cap || w->fleet.id[handle] == 0)
+        return -1;
+    return w->fleet.probe[handle];
+}
+
 const ls_probe_result *ls_world_probe_results(const ls_world *w, size_t *count)
 {
     *count = w->probes.n;

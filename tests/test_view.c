@@ -57,7 +57,7 @@ static void open_with(fixture *f, const char *yaml, const char *const *sets, int
     ls_diags_clear(&d);
     cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
     char err[512];
-    ls_viewer_config cfg = {w, h, renderer, 0};
+    ls_viewer_config cfg = {w, h, renderer, 0, 0};
     cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
 }
 
@@ -927,4 +927,378 @@ Test(view_screenshot, make_screenshots_recipe_draws_both_pictures, .timeout = 30
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         check_png(path, 1280, 800);
     }
+}
+
+/* ---- probes (lanesim view --probes, --follow-strategy) ---- */
+
+/* A short open road with two strategies, one in each lane, and a probe of each every 20 s from
+ * t = 0; a free trip takes 40 s, so several probes of each are on the road at once. */
+static const char probe_yaml[] =
+    "name: probe road\n"
+    "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+    "road: {length: 1500, lanes: 2, speed_limit: 135 km/h}\n"
+    "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+    "demand: {mainline: {flow: 1500}}\n"
+    "strategies:\n"
+    "  - {name: left-keeper, enter_lane: 1, policy: keep}\n"
+    "  - {name: right-keeper, enter_lane: 2, policy: keep}\n"
+    "probes: {from: 0, every: 20}\n"
+    "simulation: {duration: 600, seed: 3}\n";
+
+static void enable_all_probes(ls_world *w, int count)
+{
+    int all[LS_MAX_STRATEGIES];
+    for (int i = 0; i < count; i++) all[i] = i;
+    cr_assert_eq(ls_world_enable_probes(w, all, count), LS_OK);
+}
+
+/* A 1000 x 700 window on the scenario with all its probes on. */
+static void open_probes_of(fixture *f, const char *yaml)
+{
+    headless();
+    ls_test_scenario(yaml, NULL, 0, &f->sc);
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_world_create(&f->sc, &f->world, &d), LS_OK);
+    enable_all_probes(f->world, f->sc.strategy_count);
+    char err[512];
+    ls_viewer_config cfg = {1000, 700, LS_RENDER_AUTO, 0, 1};
+    cr_assert_eq(ls_viewer_open(&f->v, f->world, &f->sc, &cfg, err, sizeof err), 0, "%s", err);
+}
+
+static void open_probes(fixture *f)
+{
+    open_probes_of(f, probe_yaml);
+}
+
+static char *probe_yaml_file(void)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/lstest-probes-%ld.yaml", (long)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(probe_yaml, f);
+    fclose(f);
+    return path;
+}
+
+static SDL_Color png_pixel(SDL_Surface *s, int x, int y)
+{
+    Uint8 *p = (Uint8 *)s->pixels + y * s->pitch + 3 * x;
+    return (SDL_Color){p[0], p[1], p[2], 255};
+}
+
+/* A probe as the test finds it: from the lane arrays and ls_world_vehicle_strategy alone. */
+typedef struct found_probe {
+    int lane, strategy;
+    int32_t front;
+    uint16_t speed, length;
+} found_probe;
+
+static int find_probes(ls_world *w, int lanes, found_probe *out, int max)
+{
+    int n = 0;
+    for (int lane = 0; lane < lanes; lane++) {
+        ls_lane_state ls = ls_world_lane(w, lane);
+        for (int i = 0; i < ls.count && n < max; i++) {
+            if (ls.handle[i] & (LS_HANDLE_GHOST | LS_HANDLE_OBSTACLE)) continue;
+            int k = ls_world_vehicle_strategy(w, ls.handle[i]);
+            if (k >= 0) out[n++] = (found_probe){lane, k, ls.front[i], ls.speed[i], ls.length[i]};
+        }
+    }
+    return n;
+}
+
+/* No other probe's ring reaches within `px` pixels of this one's (same lane). */
+static int alone(const found_probe *p, int n, int i, double m_per_px, double px)
+{
+    for (int j = 0; j < n; j++)
+        if (j != i && p[j].lane == p[i].lane &&
+            fabs((p[j].front - p[i].front) * 7.5 / m_per_px) < px)
+            return 0;
+    return 1;
+}
+
+/* `lanesim view --probes --screenshot`: the pixels just above each probe's body are its
+ * strategy's ring colour, and the body keeps the colour of its speed. Where the probes are comes
+ * from a world of our own run to the same time, the pixels from the layout's mapping. */
+Test(view_probes, screenshot_shows_each_probe_ringed_in_its_strategy_colour, .timeout = 60)
+{
+    char *yaml = probe_yaml_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-probes-%ld.png", (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=offscreen %s view %s --probes --at 100 --size 1000x700 "
+             "--screenshot %s",
+             ls_test_cli(), yaml, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    SDL_Surface *png = IMG_Load(path);
+    cr_assert_not_null(png, "%s", IMG_GetError());
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(png, SDL_PIXELFORMAT_RGB24, 0);
+
+    ls_scenario sc;
+    ls_test_scenario(probe_yaml, NULL, 0, &sc);
+    ls_world *w = ls_test_world(&sc);
+    enable_all_probes(w, sc.strategy_count);
+    for (int i = 0; i < 100; i++) cr_assert_eq(ls_world_step(w), LS_OK);
+    ls_scene scene;
+    char msg[256];
+    cr_assert_eq(ls_scene_init(&scene, w, &sc, msg, sizeof msg), 0, "%s", msg);
+    ls_view view;
+    ls_view_init(&view, &scene.geom, 1000, 700);
+    ls_layout L = ls_layout_compute(&view, &scene.geom);
+    found_probe p[64];
+    int n = find_probes(w, 2, p, 64), checked[2] = {0, 0};
+    cr_assert_geq(n, 4, "too few probes on the road at 100 s");
+    for (int i = 0; i < n; i++) {
+        SDL_FRect rc;
+        if (!ls_vehicle_rect(&scene, &view, &L, p[i].lane, p[i].front, p[i].length, 0, &rc) ||
+            rc.x < 40 || rc.x + rc.w > L.main.x + L.main.w - 10 || !alone(p, n, i, 1.0, 16))
+            continue;
+        /* The ring: 2 px starting 3 px above the body (a 1 px dark gap between). */
+        int x = (int)(rc.x + rc.w / 2), y_ring = (int)floorf(rc.y - 2.0f);
+        SDL_Color want = ls_probe_color(p[i].strategy);
+        expect_color(png_pixel(rgb, x, y_ring), want, "probe ring");
+        expect_color(png_pixel(rgb, x, (int)(rc.y + rc.h / 2)), ls_speed_color(p[i].speed / 5.0),
+                     "probe body");
+        checked[p[i].strategy]++;
+    }
+    cr_expect(checked[0] > 0 && checked[1] > 0, "probes checked: %d and %d", checked[0],
+              checked[1]);
+    cr_expect(!near(ls_probe_color(0), ls_probe_color(1)), "the two strategies look alike");
+    ls_scene_free(&scene);
+    ls_world_destroy(w);
+    SDL_FreeSurface(rgb);
+    SDL_FreeSurface(png);
+    unlink(path);
+    unlink(yaml);
+}
+
+/* Following a strategy: every vehicle followed is a probe of it; the next one is the first of
+ * it to depart at or after the previous one finished (worked out here from the results). */
+Test(view_probes, follow_strategy_follows_its_probes_one_after_another, .timeout = 60)
+{
+    fixture f;
+    open_probes(&f);
+    ls_view_follow_strategy(&f.v.view, 1, 0);
+    int seen[64], n_seen = 0, frames_following = 0;
+    while (ls_world_time(f.world) < 300) {
+        cr_assert_eq(ls_scene_step(&f.v.scene), LS_OK);
+        ls_viewer_draw(&f.v);
+        if (!f.v.followed_ok) continue;
+        frames_following++;
+        cr_assert_eq(ls_world_vehicle_strategy(f.world, f.v.view.follow_handle), 1,
+                     "followed a vehicle of strategy %d at %g s",
+                     ls_world_vehicle_strategy(f.world, f.v.view.follow_handle),
+                     ls_world_time(f.world));
+        /* The camera on the probe, held half a view from the road's ends. */
+        double want = fmin(fmax(f.v.followed.front_m - 3.75, 500), 1000);
+        cr_expect(fabs(f.v.view.center_m - want) < 1e-6, "camera at %g, probe at %g",
+                  f.v.view.center_m, want);
+        int pr = f.v.view.follow_probe;
+        if (n_seen == 0 || seen[n_seen - 1] != pr) seen[n_seen++] = pr;
+    }
+    cr_expect_gt(frames_following, 150);
+    cr_assert_geq(n_seen, 3, "the follow did not move on to later probes");
+    size_t n;
+    const ls_probe_result *r = ls_world_probe_results(f.world, &n);
+    double from = 0;
+    for (int k = 0; k < n_seen; k++) {
+        int want = -1;
+        for (size_t i = 0; i < n && want < 0; i++)
+            if (r[i].strategy == 1 && r[i].departure_s >= from - 1e-9) want = (int)i;
+        cr_expect_eq(seen[k], want, "probe %d of the chain", k);
+        if (r[seen[k]].status == LS_PROBE_UNFINISHED) break;
+        from = r[seen[k]].departure_s + r[seen[k]].travel_time_s;
+    }
+    close_scene(&f);
+}
+
+/* N follows the next probe on the road in order of departure, Shift+N goes back; a click on a
+ * background vehicle is no probe. */
+Test(view_probes, n_jumps_from_probe_to_probe)
+{
+    fixture f;
+    open_probes(&f);
+    cr_assert_eq(ls_scene_run_to(&f.v.scene, 100), LS_OK);
+    ls_viewer_draw(&f.v);
+    int on_road[64], n = 0;
+    for (int lane = 0; lane < 2; lane++) {
+        ls_lane_state ls = ls_world_lane(f.world, lane);
+        for (int i = 0; i < ls.count; i++)
+            if (!(ls.handle[i] & LS_HANDLE_GHOST) &&
+                ls_world_vehicle_probe(f.world, ls.handle[i]) >= 0)
+                on_road[n++] = ls_world_vehicle_probe(f.world, ls.handle[i]);
+    }
+    cr_assert_geq(n, 3);
+    int lo = on_road[0], hi = on_road[0];
+    for (int i = 1; i < n; i++)
+        lo = on_road[i] < lo ? on_road[i] : lo, hi = on_road[i] > hi ? on_road[i] : hi;
+    push_key(SDLK_n, 0);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    cr_assert(f.v.followed_ok, "N followed nothing");
+    cr_expect_eq(f.v.view.follow_probe, lo, "N without a probe followed: the first departed");
+    cr_expect_eq(ls_world_vehicle_probe(f.world, f.v.view.follow_handle), lo);
+    push_key(SDLK_n, 0);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    int next = hi + 1;
+    for (int i = 0; i < n; i++)
+        if (on_road[i] > lo && on_road[i] < next) next = on_road[i];
+    cr_expect_eq(f.v.view.follow_probe, next, "N: the next to have departed");
+    cr_expect_eq(ls_world_vehicle_probe(f.world, f.v.view.follow_handle), next);
+    cr_expect(ls_world_vehicle_strategy(f.world, f.v.view.follow_handle) >= 0);
+    push_key(SDLK_n, KMOD_LSHIFT);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    cr_expect_eq(f.v.view.follow_probe, lo, "Shift+N goes back");
+    push_key(SDLK_n, KMOD_LSHIFT);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    cr_expect_eq(f.v.view.follow_probe, hi, "Shift+N wraps round to the last departed");
+    close_scene(&f);
+}
+
+/* Without --probes, N follows nothing and the status line says why. */
+Test(view_probes, n_without_probes_says_so)
+{
+    fixture f;
+    open_scene(&f, ring_yaml, NULL, 0, 1000, 700);
+    push_key(SDLK_n, 0);
+    pump(&f);
+    ls_viewer_draw(&f.v);
+    cr_expect_eq(f.v.view.follow_id, 0);
+    cr_expect(strstr(f.v.message, "--probes") != NULL, "message: %s", f.v.message);
+    close_scene(&f);
+}
+
+/* An exit_reenter probe leaves at an off-ramp and comes back by a later on-ramp as a vehicle
+ * with another id: following its strategy follows it through both legs, and the camera goes to
+ * the second when it appears. */
+Test(view_probes, follow_goes_on_through_both_legs_of_exit_reenter, .timeout = 60)
+{
+    static const char yaml[] =
+        "name: shuttle road\n"
+        "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+        "road: {length: 2000, lanes: 2, speed_limit: 135 km/h}\n"
+        "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+        "demand: {mainline: {flow: 600}}\n"
+        "ramps:\n"
+        "  - {name: out, kind: off, at: 500}\n"
+        "  - {name: back, kind: on, at: 900, length: 200, approach: 150}\n"
+        "strategies:\n"
+        "  - {name: shuttle, enter_lane: 2, policy: keep,\n"
+        "     exit_reenter: {exit: out, enter: back, delay: 10}}\n"
+        "lane_change: {enabled: true}\n"
+        "probes: {from: 0, every: 30}\n"
+        "simulation: {duration: 400, seed: 3}\n";
+    fixture f;
+    open_probes_of(&f, yaml);
+    ls_view_follow_strategy(&f.v.view, 0, 0);
+    uint64_t ids[8];
+    int n_ids = 0, gap_steps = 0;
+    while (ls_world_time(f.world) < 200) {
+        cr_assert_eq(ls_scene_step(&f.v.scene), LS_OK);
+        ls_viewer_draw(&f.v);
+        if (f.v.view.follow_probe > 0) break; /* the chain moved on to the next probe */
+        if (!f.v.followed_ok) {
+            gap_steps += n_ids == 1;
+            continue;
+        }
+        cr_assert_eq(f.v.view.follow_probe, 0);
+        cr_expect_eq(ls_world_vehicle_probe(f.world, f.v.view.follow_handle), 0);
+        cr_expect_eq(f.v.view.tracking, 1, "the camera is not on the probe");
+        if (n_ids == 0 || ids[n_ids - 1] != f.v.view.follow_id) {
+            cr_assert_lt(n_ids, 8);
+            ids[n_ids++] = f.v.view.follow_id;
+            cr_expect_eq(f.v.followed.origin, n_ids == 1 ? -1 : 1, "leg %d entered by %d", n_ids,
+                         f.v.followed.origin);
+        }
+    }
+    size_t n;
+    const ls_probe_result *r = ls_world_probe_results(f.world, &n);
+    cr_assert_eq(n_ids, 2, "vehicles followed: %d", n_ids);
+    cr_expect_eq(ids[0], r[0].id, "the first leg is the probe's own id");
+    cr_expect_neq(ids[1], ids[0]);
+    cr_expect_geq(gap_steps, 10, "no time off the road between the legs: %d steps", gap_steps);
+    cr_expect_eq(r[0].status, LS_PROBE_FINISHED, "status %d at %g s, following %d",
+                 (int)r[0].status, ls_world_time(f.world), f.v.view.follow_probe);
+    close_scene(&f);
+}
+
+/* --follow-strategy draws exactly the picture of --follow with the id of the probe the chain is
+ * on at --at, found here from the probe results. */
+Test(view_probes, follow_strategy_option_matches_follow_of_the_chain_probe, .timeout = 60)
+{
+    ls_scenario sc;
+    ls_test_scenario(probe_yaml, NULL, 0, &sc);
+    ls_world *w = ls_test_world(&sc);
+    enable_all_probes(w, sc.strategy_count);
+    for (int i = 0; i < 130; i++) cr_assert_eq(ls_world_step(w), LS_OK);
+    size_t n;
+    const ls_probe_result *r = ls_world_probe_results(w, &n);
+    double from = 0;
+    uint64_t id = 0;
+    for (size_t i = 0; i < n && !id; i++) {
+        if (r[i].strategy != 0 || r[i].departure_s < from - 1e-9) continue;
+        if (r[i].status == LS_PROBE_UNFINISHED) id = r[i].id;
+        from = r[i].departure_s + r[i].travel_time_s;
+    }
+    ls_world_destroy(w);
+    cr_assert_neq(id, 0);
+    char *yaml = probe_yaml_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-chain-%ld.png", (long)getpid());
+    char *png[2];
+    size_t len[2];
+    for (int k = 0; k < 2; k++) {
+        char follow[64];
+        if (k == 0)
+            snprintf(follow, sizeof follow, "--probes --follow %llu", (unsigned long long)id);
+        else
+            snprintf(follow, sizeof follow, "--follow-strategy left-keeper");
+        snprintf(cmd, sizeof cmd,
+                 "SDL_VIDEODRIVER=offscreen %s view %s %s --at 130 --size 900x600 --screenshot %s",
+                 ls_test_cli(), yaml, follow, path);
+        cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s: %s", follow, err);
+        free(out), free(err);
+        png[k] = ls_test_read(path, &len[k]);
+        cr_assert_not_null(png[k]);
+        unlink(path);
+    }
+    cr_expect(len[0] == len[1] && memcmp(png[0], png[1], len[0]) == 0,
+              "--follow-strategy did not follow probe %llu", (unsigned long long)id);
+    free(png[0]), free(png[1]);
+    unlink(yaml);
+}
+
+Test(view_probes, bad_probe_options_exit_2_with_one_line)
+{
+    char *yaml = probe_yaml_file(), cmd[4096], *out, *err;
+    struct {
+        const char *scenario, *opts, *says;
+    } bad[] = {
+        {yaml, "--follow-strategy fast-lane",
+         "lanesim view: --follow-strategy fast-lane: expected one of the strategies left-keeper "
+         "or right-keeper\n"},
+        {yaml, "--follow-strategy left-keeper --follow 3", "lanesim view: --follow, "},
+        {ls_test_src("scenarios/ring-2lane.yaml"), "--probes", "lanesim view: --probes: "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd,
+                 ONE_LINE_ENV " SDL_VIDEODRIVER=offscreen %s view %s %s --screenshot %s.png",
+                 ls_test_cli(), bad[i].scenario, bad[i].opts, yaml);
+        cr_expect_eq(ls_test_run(cmd, &out, &err), 2, "%s: %s", bad[i].opts, err);
+        cr_expect(strncmp(err, bad[i].says, strlen(bad[i].says)) == 0, "%s: %s", bad[i].opts, err);
+        cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "%s: not one line: %s", bad[i].opts,
+                  err);
+        free(out), free(err);
+    }
+    snprintf(cmd, sizeof cmd, "%s.png", yaml);
+    cr_expect_neq(access(cmd, F_OK), 0, "a screenshot was written");
+    snprintf(cmd, sizeof cmd, "%s view --help", ls_test_cli());
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 0);
+    cr_expect(strstr(out, "--probes") && strstr(out, "--follow-strategy NAME"), "%s", out);
+    free(out), free(err);
+    unlink(yaml);
 }

@@ -310,6 +310,9 @@ const ls_probe_result *ls_world_probe_results(const ls_world *w, size_t *count);
 
 /* The strategy a vehicle follows (index into the scenario's strategies), or -1. */
 int ls_world_vehicle_strategy(const ls_world *w, uint32_t handle);
+/* The probe a vehicle is (index into ls_world_probe_results), or -1. Both legs of an
+ * exit_reenter trip are vehicles of their own (ids differ) and give the same index. */
+int ls_world_vehicle_probe(const ls_world *w, uint32_t handle);
 
 /* Checks every invariant (order and no overlap within each lane, speeds within limits, positions
  * on the road, vehicle accounting). LS_OK, or LS_ERR_INTERNAL with a description in msg. */
