@@ -239,11 +239,27 @@ static void put_terminal(plot_job *j)
             j->format == PLOT_PDF ? 9 : 10);
 }
 
+/* An argument as the shell would take it back, on one comment line. */
+static void put_arg(FILE *g, const char *a)
+{
+    int quote = !*a || strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~!") != NULL;
+    fputs(quote ? " '" : " ", g);
+    for (; *a; a++) {
+        if (*a == '\'' && quote)
+            fputs("'\\''", g);
+        else
+            fputc(*a == '\n' || *a == '\r' ? ' ' : *a, g);
+    }
+    if (quote) fputc('\'', g);
+}
+
 void plot_begin(plot_job *j, int width, int height)
 {
     if (!j->width) j->width = width;
     if (!j->height) j->height = height;
-    fprintf(j->g, "# lanesim plot %s %s (docs/plot.md)\n", j->kind, j->input);
+    fputs("# Made by: lanesim", j->g);
+    for (int i = 0; i < j->argc; i++) put_arg(j->g, j->argv[i]);
+    fputs("\n# (docs/plot.md)\n", j->g);
     fprintf(j->g, "# Restyle, then redraw from this directory: gnuplot %s\n",
             base_name(j->gp_path));
     fprintf(j->g, "if (!exists(\"data\")) data = ");
@@ -422,6 +438,8 @@ int ls_cmd_plot(int argc, char **argv)
     j.cmd = "plot";
     j.start_s = -1;
     j.bin_s = 300;
+    j.argc = argc;
+    j.argv = argv;
     int rc = parse_plot(argc, argv, &o, &j);
     if (rc) return rc < 0 ? 0 : rc;
     rc = plot_job_run(&o, &j);

@@ -52,6 +52,8 @@ typedef struct plot_job {
     const char *cmd;  /* "plot" for messages */
     const char *kind; /* "spacetime", "fd", ... */
     const char *input;
+    int argc; /* the command line after `lanesim`, recorded at the head of the script */
+    char **argv;
     plot_format format;
     int width, height;    /* pixels (PDF: 1/100 inch) */
     const char *title;    /* --title, or NULL */
