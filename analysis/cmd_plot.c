@@ -417,6 +417,8 @@ static int plot_job_run(const plot_opts *o, plot_job *j)
     memset(&t, 0, sizeof t);
     rc = load_scenario(o, j);
     if (!rc) rc = plot_table_read(&t, o->input);
+    if (!rc && !t.nrows)
+        rc = ls_cli_fail(2, "plot", "%s: expected rows under the header, got none", o->input);
     if (!rc) rc = open_outputs(j);
     if (!rc) rc = k->draw(j, &t);
     if (!rc) ls_cli_catch_signals();

@@ -369,8 +369,6 @@ int plot_traveltime(plot_job *j, plot_table *t)
         rc = plot_wrong_columns(t, "the columns of `compare --by-departure` "
                                    "(run,departure_s,strategy,travel_time_s) or of trips.csv "
                                    "(origin,destination,arrival_s,exit_s)");
-    if (!rc && !in.set.n)
-        rc = ls_cli_fail(2, "plot", "%s: expected rows under the header, got none", t->path);
     if (!rc) draw_tt(j, &in, trips ? j->bin_s : 0);
     series_free(&in.set);
     return rc;

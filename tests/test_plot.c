@@ -532,6 +532,7 @@ Test(plot, bad_input_gets_one_line_and_exit_2_and_no_file)
     char *dir = tmpdir();
     write_text(dir, "t.csv", "time_s,id,lane,position_m\n0,1,1,10\n");
     write_text(dir, "empty.csv", "");
+    write_text(dir, "header.csv", "run,departure_s,strategy,travel_time_s,finished\n");
     write_text(dir, "pic.csv", "\x89PNG\r\n\x1a\n\x01\x02");
     write_text(dir, "bad.csv", "time_s,id,lane,position_m,speed_kmh\n0,1,1,ten,90\n");
     write_text(dir, "short.csv", "time_s,id,lane,position_m,speed_kmh\n0,1,1\n");
@@ -540,6 +541,8 @@ Test(plot, bad_input_gets_one_line_and_exit_2_and_no_file)
                    "time_s,id,lane,position_m\n");
     expect_refused(dir, "fd empty.csv -o fd.png", 2, "empty.csv: expected a CSV header line");
     expect_refused(dir, "traveltime pic.csv -o tt.png", 2, "pic.csv: expected CSV text");
+    expect_refused(dir, "traveltime header.csv -o tt.png", 2,
+                   "header.csv: expected rows under the header, got none");
     expect_refused(dir, "spacetime bad.csv -o st.png", 2,
                    "bad.csv:2: column position_m: expected a number, got \"ten\"");
     expect_refused(dir, "spacetime short.csv -o st.png", 2, "short.csv:2: expected 5 fields");
