@@ -419,9 +419,11 @@ static int plot_job_run(const plot_opts *o, plot_job *j)
     if (!rc) rc = plot_table_read(&t, o->input);
     if (!rc && !t.nrows)
         rc = ls_cli_fail(2, "plot", "%s: expected rows under the header, got none", o->input);
+    /* From here on Ctrl-C removes the temporaries instead of leaving them. */
+    if (!rc) ls_cli_catch_signals();
     if (!rc) rc = open_outputs(j);
     if (!rc) rc = k->draw(j, &t);
-    if (!rc) ls_cli_catch_signals();
+    if (!rc && ls_cli_interrupted) rc = ls_cli_fail(130, "plot", "interrupted; no output written");
     if (!rc) rc = finish(prog, j);
     ls_outfile_abort(&j->gp);
     ls_outfile_abort(&j->dat);
