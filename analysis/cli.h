@@ -44,5 +44,6 @@ int ls_cmd_bench(int argc, char **argv);
 int ls_cmd_sweep(int argc, char **argv);
 int ls_cmd_merge(int argc, char **argv);
 int ls_cmd_compare(int argc, char **argv);
+int ls_cmd_plot(int argc, char **argv);
 
 #endif

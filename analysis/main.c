@@ -17,6 +17,7 @@ static const char usage[] =
     "  sweep [SCENARIO]     parameter grids and replications on every core, one CSV row a run\n"
     "  merge OUT PARTS...   join the rows files of a sweep run in shards\n"
     "  compare [SCENARIO]   commute strategies side by side: probe vehicles, paired, with CIs\n"
+    "  plot KIND INPUT.csv  pictures of the outputs, drawn by gnuplot, with their scripts\n"
     "  help COMMAND         the options of a command\n\n"
     "Run `lanesim COMMAND --help` for a command's options. Exit status: 0 success,\n"
     "1 runtime failure, 2 bad input.\n";
@@ -54,7 +55,7 @@ typedef struct command {
 static const command commands[] = {{"run", ls_cmd_run},     {"validate", ls_cmd_validate},
                                    {"bench", ls_cmd_bench}, {"sweep", ls_cmd_sweep},
                                    {"merge", ls_cmd_merge}, {"view", view_command},
-                                   {"compare", ls_cmd_compare}};
+                                   {"compare", ls_cmd_compare}, {"plot", ls_cmd_plot}};
 
 static const command *find(const char *name)
 {

@@ -10,6 +10,9 @@ PKGS="$PKGS libegl-mesa0 xvfb xauth"
 # The reliability checks (docs/reliability.md): clang and its libFuzzer runtime for the fuzz
 # targets, valgrind for the memcheck test.
 PKGS="$PKGS clang libclang-rt-14-dev valgrind"
+# `lanesim plot` draws with gnuplot (its tests too); gnuplot-nox has the pngcairo, pdfcairo and
+# svg terminals without an X11 dependency.
+PKGS="$PKGS gnuplot-nox"
 [ "${LANESIM_EXTRA_PKGS:-}" ] && PKGS="$PKGS $LANESIM_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do
