@@ -543,6 +543,16 @@ static void check_ramps(ls_decoder *d)
             continue;
         }
         check_on_road(d, list, i, "at", "ramps", r->at_m, 0);
+        if (r->kind == LS_RAMP_ON && !d->s->lane_change.enabled &&
+            clean(d, "lane_change.enabled", NULL)) {
+            /* Its vehicles would wait at the end of the acceleration lane for ever. */
+            char kpath[64];
+            snprintf(kpath, sizeof kpath, "ramps[%d].kind", i);
+            ls_decoder_report(d, first_of(item_key(list, i, "kind"), ls_node_item(list, (size_t)i)),
+                              kpath,
+                              "expected lane_change.enabled: true with an on-ramp (its vehicles "
+                              "join the road by changing lanes), got lane changes off");
+        }
         if (r->kind == LS_RAMP_ON) {
             check_ramp_end(d, list, i);
             check_ramp_mix(d, list, i);

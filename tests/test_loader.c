@@ -39,6 +39,9 @@ static const bad_case BAD[] = {
      "wrong_type.yaml:2:10: road.lanes: expected an integer from 1 to 16, got \"four\""},
     {"out_of_range.yaml",
      "out_of_range.yaml:2:11: model.p_slow: expected a number from 0 to 1, got 1.7"},
+    {"onramp_without_lane_changes.yaml",
+     "onramp_without_lane_changes.yaml:4:22: ramps[0].kind: expected lane_change.enabled: true "
+     "with an on-ramp (its vehicles join the road by changing lanes), got lane changes off"},
     {"unknown_key.yaml", "unknown_key.yaml:2:1: meters: unknown key \"meters\""},
     {"misspelt_key.yaml", "misspelt_key.yaml:2:3: model.p_slwo: unknown key \"p_slwo\" (did you "
                           "mean \"p_slow\"?)"},

@@ -169,7 +169,8 @@ Test(meters, bad_input)
                         "  - {name: c, kind: on, at: 2500, meter: {kind: alinea, detector: up}}\n"
                         "  - {name: d, kind: on, at: 3000,\n"
                         "     meter: {kind: fixed, min_rate: 900, max_rate: 600}}\n"
-                        "detectors: [{name: up, at: 2000}]\n";
+                        "detectors: [{name: up, at: 2000}]\n"
+                        "lane_change: {enabled: true}\n";
     ls_scenario s;
     ls_diags d = {0};
     cr_assert_eq(ls_scenario_load("bad.yaml", yaml, sizeof yaml - 1, NULL, 0, &s, &d),

@@ -223,6 +223,7 @@ Test(view_pixels, ramp_rows_and_a_dropped_lane)
         "road: {length: 900, lanes: 2, speed_limit: 135 km/h}\n"
         "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
         "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 300, flow: 1800}]\n"
+        "lane_change: {enabled: true}\n"
         "lane_drops: [{lane: 1, at: 800}]\n"
         "simulation: {duration: 1000, seed: 3}\n";
     fixture f;
@@ -552,6 +553,7 @@ Test(view_input, click_follows_a_vehicle_on_a_ramp)
         "road: {length: 900, lanes: 2, speed_limit: 135 km/h}\n"
         "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
         "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 300, flow: 1800}]\n"
+        "lane_change: {enabled: true}\n"
         "simulation: {duration: 1000, seed: 3}\n";
     fixture f;
     drawn_at(&f, yaml, NULL, 0, 40);
