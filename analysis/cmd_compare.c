@@ -278,6 +278,7 @@ int ls_cmd_compare(int argc, char **argv)
     if ((rc = ls_cli_load(&o.c, &s)) != 0) return rc;
     int idx[LS_MAX_STRATEGIES], n;
     if ((rc = pick_strategies(&s, o.strategies, idx, &n)) != 0) return rc;
+    ls_cli_catch_signals();
     ls_outfile dep = {0};
     if (o.by_departure && ls_outfile_open(&dep, o.by_departure) != 0)
         return ls_cli_fail(1, "compare", "%s: %s", o.by_departure, strerror(errno));

@@ -2,6 +2,7 @@
  * few threads. A run's result depends only on its index (its seed), never on the thread that
  * ran it, so the output is the same for any --jobs. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ typedef struct cmp_pool {
     int count, runs;
     cmp_run *out;
     atomic_int next, done;
+    atomic_int stop; /* set by the main thread on SIGINT or SIGTERM */
 } cmp_pool;
 
 /* One morning: its own seed, probes on, stepped to the end; results copied out. */
@@ -35,7 +37,9 @@ static int run_one(const cmp_pool *pl, int r)
     ls_diags d = {0};
     if (ls_world_create(&sc, &w, &d) != LS_OK) return 1;
     ls_status st = ls_world_enable_probes(w, pl->strategies, pl->count);
-    while (st == LS_OK && !ls_world_done(w) && !ls_cli_interrupted) st = ls_world_step(w);
+    while (st == LS_OK && !ls_world_done(w) &&
+           !atomic_load_explicit(&pl->stop, memory_order_relaxed))
+        st = ls_world_step(w);
     size_t n = 0;
     const ls_probe_result *res = ls_world_probe_results(w, &n);
     if (st == LS_OK && n) {
@@ -51,7 +55,7 @@ static int run_one(const cmp_pool *pl, int r)
 static void *worker(void *arg)
 {
     cmp_pool *pl = arg;
-    for (int r; (r = atomic_fetch_add(&pl->next, 1)) < pl->runs;) {
+    for (int r; !atomic_load(&pl->stop) && (r = atomic_fetch_add(&pl->next, 1)) < pl->runs;) {
         pl->out[r].status = run_one(pl, r);
         atomic_fetch_add(&pl->done, 1);
     }
@@ -63,7 +67,8 @@ static void wait_with_progress(cmp_pool *pl, int quiet)
     ls_progress pr;
     ls_progress_begin(&pr, quiet);
     char text[64];
-    for (int done; (done = atomic_load(&pl->done)) < pl->runs;) {
+    for (int done; (done = atomic_load(&pl->done)) < pl->runs && !atomic_load(&pl->stop);) {
+        if (ls_cli_interrupted) atomic_store(&pl->stop, 1);
         snprintf(text, sizeof text, "%d of %d mornings", done, pl->runs);
         ls_progress_update(&pr, (double)done / pl->runs, text);
         nanosleep(&(struct timespec){0, 200000000L}, NULL);
@@ -74,19 +79,28 @@ static void wait_with_progress(cmp_pool *pl, int quiet)
 int cmp_run_all(const ls_scenario *s, const int *strategies, int count, int runs, int jobs,
                 int quiet, cmp_run *out)
 {
-    cmp_pool pl = {s, strategies, count, runs, out, 0, 0};
+    cmp_pool pl = {s, strategies, count, runs, out, 0, 0, 0};
     memset(out, 0, (size_t)runs * sizeof *out);
     if (jobs > runs) jobs = runs;
     pthread_t threads[64];
     int started = 0;
+    /* Workers block SIGINT and SIGTERM: the handler runs on this thread, which passes its flag
+     * on as an atomic (as sweeps do), so the flag itself is never shared between threads. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     for (; started < jobs && started < 64; started++)
         if (pthread_create(&threads[started], NULL, worker, &pl) != 0) break;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (started == 0)
         worker(&pl);
     else
         wait_with_progress(&pl, quiet);
     for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
-    if (ls_cli_interrupted) return ls_cli_fail(1, "compare", "interrupted");
+    if (ls_cli_interrupted || atomic_load(&pl.stop))
+        return ls_cli_fail(130, "compare", "interrupted; no output written");
     for (int r = 0; r < runs; r++)
         if (out[r].status)
             return ls_cli_fail(1, "compare", "run %d (seed %llu) failed: out of memory", r,
