@@ -2,7 +2,7 @@
 """lanesim and SUMO side by side on one scenario (docs/sumo.md).
 
     tools/sumo_compare.py SCENARIO.yaml [--out DIR] [--lanesim PATH] [--plot DETECTOR]
-                          [--jam-speed KMH] [--teleport S]
+                          [--jam-speed KMH] [--teleport S] [--depart-lane split|best|free]
 
 Builds a SUMO network, routes and induction loops from a lanesim scenario with a straight road
 and ramps, runs SUMO (`sumo`, 1.15) and `lanesim run` on it, and prints Markdown tables:
@@ -561,7 +561,7 @@ def flow_xml(fid, route, vtype, lane, begin, end, vph, s):
             f'{how} {attrs(departLane=str(lane), departSpeed="max", departPos="base")}/>')
 
 
-def write_routes(s, d, edges):
+def write_routes(s, d, edges, depart_lane):
     n, classes = s["lanes"], truck_classes(s)
     cap = s["limit_kmh"]
     items = []
@@ -592,15 +592,19 @@ def write_routes(s, d, edges):
         dists[name] = did
     flows = []  # (begin, xml) so that SUMO reads them sorted by begin
     for b, e, q in intervals(s["main_flow"], s["duration"], s["dt"]):
+        per_lane = {}  # (SUMO lane or SUMO's choice, type index) -> veh/h
         for lane in range(n):
             for ti, t in enumerate(s["types"]):
-                vph = q * s["lane_split"][lane] * t["share"]
-                if vph <= 0:
-                    continue
-                to = allowed_lane(t, lane, n)
-                fid = f"main_l{lane + 1}_{sumo_id(t['type'])}_{int(b)}"
-                flows.append((b, flow_xml(fid, dists["mainline"], sumo_id(t["type"]), n - 1 - to,
-                                          b, e, vph, s)))
+                to = n - 1 - allowed_lane(t, lane, n) if depart_lane == "split" else depart_lane
+                key = (to, ti)
+                per_lane[key] = per_lane.get(key, 0.0) + q * s["lane_split"][lane] * t["share"]
+        for (to, ti), vph in sorted(per_lane.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+            if vph <= 0:
+                continue
+            name = s["types"][ti]["type"]
+            where = f"l{n - to}" if depart_lane == "split" else depart_lane
+            fid = f"main_{where}_{sumo_id(name)}_{int(b)}"
+            flows.append((b, flow_xml(fid, dists["mainline"], sumo_id(name), to, b, e, vph, s)))
     for r in s["ramps"]:
         if r["kind"] != "on":
             continue
@@ -635,7 +639,9 @@ def run_sumo(s, d, teleport):
            "--additional-files", "detectors.add.xml", "--begin", "0",
            "--end", f"{s['duration']:g}", "--step-length", f"{s['dt']:g}",
            "--seed", str(s["seed"] % 2147483647), "--time-to-teleport", f"{teleport:g}",
-           "--tripinfo-output", "tripinfo.xml", "--summary-output", "summary.xml",
+           "--tripinfo-output", "tripinfo.xml", "--tripinfo-output.write-unfinished", "true",
+           "--tripinfo-output.write-undeparted", "true", "--extrapolate-departpos", "true",
+           "--summary-output", "summary.xml",
            "--statistic-output", "statistics.xml", "--no-step-log", "true",
            "--duration-log.statistics", "true", "--threads", "1"]
     return run(cmd, d, "sumo")
@@ -680,20 +686,23 @@ def sumo_results(s, d):
         speed = float(it.get("speed"))
         det.setdefault((int(m.group(1)), int(m.group(2))), []).append(
             (float(it.get("begin")), float(it.get("end")), count, speed * 3.6 if count else 0.0))
-    trips = {}
+    trips, inside, waiting = {}, {}, {}
     for t in ET.parse(os.path.join(d, "tripinfo.xml")).getroot().iter("tripinfo"):
         vid, lane = t.get("id"), t.get("arrivalLane")
         origin = "mainline" if vid.startswith("main_") else next(
             r["name"] for r in s["ramps"] if vid.startswith(f"ramp_{sumo_id(r['name'])}_"))
-        dest = next((r["name"] for r in s["ramps"]
-                     if r["kind"] == "off" and lane.startswith(f"off_{sumo_id(r['name'])}_")), "end")
-        add_trip(trips, (origin, dest), float(t.get("departDelay")), float(t.get("duration")))
-    steps = list(ET.parse(os.path.join(d, "summary.xml")).getroot().iter("step"))
-    last = steps[-1]
+        if float(t.get("depart")) < 0:  # still waiting to be inserted when the run ended
+            waiting[origin] = waiting.get(origin, 0) + 1
+        elif float(t.get("arrival")) < 0:  # still on the road
+            inside[origin] = inside.get(origin, 0) + 1
+        else:
+            dest = next((r["name"] for r in s["ramps"] if r["kind"] == "off" and
+                         lane.startswith(f"off_{sumo_id(r['name'])}_")), "end")
+            add_trip(trips, (origin, dest), float(t.get("departDelay")),
+                     float(t.get("duration")))
     stats = ET.parse(os.path.join(d, "statistics.xml")).getroot()
     tele = stats.find("teleports")
-    return {"detectors": det, "trips": trips, "inside": int(last.get("running")),
-            "waiting": int(last.get("waiting")),
+    return {"detectors": det, "trips": trips, "inside": inside, "waiting": waiting,
             "teleports": int(tele.get("total")) if tele is not None else 0}
 
 
@@ -712,9 +721,11 @@ def lanesim_results(s, d):
             add_trip(trips, (row["origin"], row["destination"]),
                      float(row["entry_s"]) - float(row["arrival_s"]), float(row["travel_time_s"]))
     with open(os.path.join(d, "summary.json"), encoding="utf-8") as fh:
-        v = json.load(fh)["vehicles"]
-    return {"detectors": det, "trips": trips, "inside": v["inside"], "waiting": v["waiting"],
-            "teleports": 0}
+        summary = json.load(fh)
+    waiting = {r["name"]: r["waiting"] for r in summary["ramps"] if r["kind"] == "on"}
+    waiting["mainline"] = summary["vehicles"]["waiting"] - sum(waiting.values())
+    return {"detectors": det, "trips": trips, "inside": {"all": summary["vehicles"]["inside"]},
+            "waiting": waiting, "teleports": 0}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -760,8 +771,12 @@ def tables(s, ls, su, jam_kmh):
         mean = (lambda x, i: fmt(x[i] / x[0] if x[0] else float("nan"), 1))
         out.append(f"| {label} | {a[0]} | {b[0]} | {mean(a, 1)} | {mean(b, 1)} | "
                    f"{mean(a, 2)} | {mean(b, 2)} |")
-    out += [f"| on the road at the end | {ls['inside']} | {su['inside']} | | | | |",
-            f"| waiting to enter at the end | {ls['waiting']} | {su['waiting']} | | | | |",
+    out.append(f"| on the road at the end | {sum(ls['inside'].values())} | "
+               f"{sum(su['inside'].values())} | | | | |")
+    for origin in ["mainline"] + [r["name"] for r in s["ramps"] if r["kind"] == "on"]:
+        out.append(f"| waiting to enter at the end: {origin} | {ls['waiting'].get(origin, 0)} | "
+                   f"{su['waiting'].get(origin, 0)} | | | | |")
+    out += [
             f"| teleported (stuck longer than --teleport) | 0 | {su['teleports']} | | | | |",
             "", f"### {s['name']}: detectors after the warm-up ({s['warmup']:g} s), lane 1 = median",
             "", "| detector | at (m) | lane | flow lanesim (veh/h) | flow SUMO (veh/h) | "
@@ -830,14 +845,15 @@ def plot(s, ls, su, name, d):
 
 def usage():
     return ("usage: sumo_compare.py SCENARIO.yaml [--out DIR] [--lanesim PATH] "
-            "[--plot DETECTOR] [--jam-speed KMH] [--teleport S]")
+            "[--plot DETECTOR] [--jam-speed KMH] [--teleport S] [--depart-lane split|best|free]")
 
 
 def parse_args(argv):
-    opts = {"out": None, "lanesim": None, "plot": None, "jam": 40.0, "teleport": -1.0}
+    opts = {"out": None, "lanesim": None, "plot": None, "jam": 40.0, "teleport": -1.0,
+            "depart_lane": "split"}
     rest, i = [], 0
     flags = {"--out": "out", "--lanesim": "lanesim", "--plot": "plot", "--jam-speed": "jam",
-             "--teleport": "teleport"}
+             "--teleport": "teleport", "--depart-lane": "depart_lane"}
     while i < len(argv):
         a = argv[i]
         if a in ("-h", "--help"):
@@ -852,6 +868,8 @@ def parse_args(argv):
                     v = float(v)
                 except ValueError:
                     raise BadInput(f"{a}: expected a number, got {v!r}") from None
+            if flags[a] == "depart_lane" and v not in ("split", "best", "free"):
+                raise BadInput(f"{a}: expected split, best or free, got {v!r}")
             opts[flags[a]] = v
             i += 2
         elif a.startswith("-"):
@@ -889,7 +907,7 @@ def compare(opts, work):
     sd, ld = os.path.join(work, "sumo"), os.path.join(work, "lanesim")
     os.makedirs(sd, exist_ok=True)
     edges = write_network(s, sd)
-    write_routes(s, sd, edges)
+    write_routes(s, sd, edges, opts["depart_lane"])
     write_detectors(s, sd, edges)
     log = run_sumo(s, sd, opts["teleport"])
     write_file(os.path.join(sd, "sumo.log"), log)
