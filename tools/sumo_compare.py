@@ -573,7 +573,14 @@ def write_routes(s, d, edges, depart_lane):
                   length=f"{max(t['length'] - MIN_GAP_M, 0.5 * t['length']):.3f}",
                   minGap=f"{min(MIN_GAP_M, 0.5 * t['length']):.3f}",
                   maxSpeed=f"{min(t['max_kmh'], cap) / 3.6:.4f}", accel=f"{t['accel']:g}",
-                  speedFactor=factor, lcKeepRight="1" if s["keep_right"] else "0")
+                  speedFactor=factor)
+        # California (keep_right false): no urge to return right, and passing on the right is
+        # allowed (--lanechange.overtake-right). Without lane changes only the ones a vehicle
+        # must make (merge, exit) remain.
+        if not s["keep_right"] or not s["lane_change"]:
+            kw["lcKeepRight"] = "0"
+        if not s["lane_change"]:
+            kw["lcSpeedGain"] = "0"
         items.append(f"<vType {attrs(**kw)}/>")
     origins = [("mainline", 0.0, edges[0])]
     for r in s["ramps"]:
@@ -643,7 +650,8 @@ def run_sumo(s, d, teleport):
            "--tripinfo-output.write-undeparted", "true", "--extrapolate-departpos", "true",
            "--summary-output", "summary.xml",
            "--statistic-output", "statistics.xml", "--no-step-log", "true",
-           "--duration-log.statistics", "true", "--threads", "1"]
+           "--duration-log.statistics", "true", "--threads", "1",
+           "--lanechange.overtake-right", "false" if s["keep_right"] else "true"]
     return run(cmd, d, "sumo")
 
 
@@ -879,6 +887,8 @@ def parse_args(argv):
             i += 1
     if len(rest) != 1:
         raise BadInput(f"expected one scenario file, got {len(rest)}; {usage()}")
+    if opts["plot"] and not opts["out"]:
+        raise BadInput("--plot: expected --out DIR too (the picture is written there)")
     opts["scenario"] = rest[0]
     return opts
 
