@@ -1,7 +1,7 @@
-# Per-lane time-mean speed at detector interchange (5900 m) of us101-sb-sr92: lanesim solid, SUMO dashed (tools/sumo_compare.py --plot interchange).
+# Per-lane time-mean speed at detector overpass (6300 m) of us101-sb-sr92: lanesim solid, SUMO dashed (tools/sumo_compare.py --plot overpass).
 set terminal pngcairo size 1000,520 font 'sans,11'
 set output 'sumo-us101-sb-sr92.png'
-set title 'us101-sb-sr92: speed per lane at interchange (5900 m), 300 s periods'
+set title 'us101-sb-sr92: speed per lane at overpass (6300 m), 300 s periods'
 set xlabel 'time of day (h)'
 set ylabel 'time-mean speed (km/h)'
 set yrange [0:*]
