@@ -13,6 +13,8 @@ input (usage, a scenario lanesim refuses, or one with features SUMO is not given
 program fails.
 """
 
+import csv
+import json
 import math
 import os
 import re
@@ -374,7 +376,7 @@ def resolve(doc, path):
 
 
 def check_geometry(s, path):
-    """Accelerations lanes may not overlap each other or an off-ramp: one extra lane at most."""
+    """Acceleration lanes may not overlap each other or an off-ramp: one extra lane at most."""
     spans = sorted((r["at"], r["at"] + r["length"], r["name"]) for r in s["ramps"]
                    if r["kind"] == "on")
     for a, b in zip(spans, spans[1:]):
@@ -397,7 +399,7 @@ def sumo_id(text):
 
 
 def build_net(s):
-    n, ons = s["lanes"], [r for r in s["ramps"] if r["kind"] == "on"]
+    ons = [r for r in s["ramps"] if r["kind"] == "on"]
     points = sorted({0.0, s["length"]} | {r["at"] for r in s["ramps"]} |
                     {r["at"] + r["length"] for r in ons})
     edges = []
@@ -715,8 +717,6 @@ def sumo_results(s, d):
 
 
 def lanesim_results(s, d):
-    import csv
-    import json
     det, names = {}, {x["name"]: i for i, x in enumerate(s["detectors"])}
     with open(os.path.join(d, "detectors.csv"), encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
