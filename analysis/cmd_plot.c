@@ -23,16 +23,20 @@ static const char plot_help[] =
     "  fd          flow against density per lane (a sweep's CSV), or flow against occupancy\n"
     "              (detectors.csv), the capacity of each lane marked\n"
     "  traveltime  travel time against departure time, per strategy (`compare\n"
-    "              --by-departure`) or per origin and destination (trips.csv)\n\n"
+    "              --by-departure`) or per origin and destination (trips.csv)\n"
+    "  meters      ramp meters over time (meters.csv): commanded and released rate, queue,\n"
+    "              and for ALINEA the occupancy against its target\n\n"
     "  -o FILE              the picture (default KIND.png); .png, .svg or .pdf\n"
     "  --format png|svg|pdf picture format (default: from -o, else png)\n"
     "  --size WxH           picture size in pixels (PDF: hundredths of an inch)\n"
     "  --title TEXT         the title (default: what is drawn, and the scenario's name)\n"
     "  --scenario FILE      the run's scenario: its name, start time, ramps and detectors\n"
+    "  --set PATH=VALUE     an override of --scenario, as given to the run (repeatable)\n"
     "  --start-time HH:MM   the time of day at t = 0 (default: the scenario's start_time)\n"
     "  --lane N             spacetime: one lane only (default: every mainline lane)\n"
     "  --detector NAME      fd from detectors.csv: one detector only (default: all)\n"
-    "  --bin S              traveltime from trips.csv: departure bins of the mean, s (300)\n";
+    "  --bin S              traveltime from trips.csv: departure bins of the mean, s (300)\n"
+    "  --ramp NAME          meters: that ramp only (default: every metered ramp)\n";
 
 enum {
     OPT_O = 'o',
@@ -43,11 +47,13 @@ enum {
     OPT_LANE,
     OPT_DETECTOR,
     OPT_BIN,
+    OPT_RAMP,
 };
 
 typedef struct plot_opts {
     const char *out, *format, *scenario, *start;
     const char *kind, *input;
+    ls_cli_common common; /* --set overrides of --scenario */
 } plot_opts;
 
 static int parse_size(const char *s, plot_job *j)
@@ -119,6 +125,11 @@ static int plot_option(int c, const char *arg, plot_opts *o, plot_job *j)
     case OPT_DETECTOR:
         j->detector = arg;
         return 0;
+    case OPT_RAMP:
+        j->ramp = arg;
+        return 0;
+    case LS_OPT_SET:
+        return ls_cli_common_option(&o->common, c, arg) < 0 ? 2 : 0;
     case OPT_BIN:
         return ls_cli_parse_positive(arg, &j->bin_s)
                    ? ls_cli_fail(2, "plot", "--bin %s: expected a positive number of seconds", arg)
@@ -139,6 +150,8 @@ static int parse_plot(int argc, char **argv, plot_opts *o, plot_job *j)
                                          {"lane", required_argument, 0, OPT_LANE},
                                          {"detector", required_argument, 0, OPT_DETECTOR},
                                          {"bin", required_argument, 0, OPT_BIN},
+                                         {"ramp", required_argument, 0, OPT_RAMP},
+                                         {"set", required_argument, 0, LS_OPT_SET},
                                          {"help", no_argument, 0, LS_OPT_HELP},
                                          {0, 0, 0, 0}};
     opterr = 0;
@@ -374,7 +387,8 @@ typedef struct plot_kind {
 static const plot_kind kinds[] = {{"spacetime", plot_spacetime},
                                   {"lanes", plot_lanes},
                                   {"fd", plot_fd},
-                                  {"traveltime", plot_traveltime}};
+                                  {"traveltime", plot_traveltime},
+                                  {"meters", plot_meters}};
 
 static const plot_kind *find_kind(const char *name)
 {
@@ -385,9 +399,12 @@ static const plot_kind *find_kind(const char *name)
 
 static int load_scenario(const plot_opts *o, plot_job *j)
 {
-    if (!o->scenario) return 0;
-    ls_cli_common c;
-    memset(&c, 0, sizeof c);
+    if (!o->scenario)
+        return o->common.set_count
+                   ? ls_cli_fail(2, "plot", "--set %s: expected --scenario FILE to apply it to",
+                                 o->common.sets[0])
+                   : 0;
+    ls_cli_common c = o->common;
     c.scenario = o->scenario;
     int rc = ls_cli_load(&c, &j->scenario);
     if (rc) return rc;
@@ -400,8 +417,9 @@ static int plot_job_run(const plot_opts *o, plot_job *j)
 {
     const plot_kind *k = find_kind(o->kind);
     if (!k)
-        return ls_cli_fail(
-            2, "plot", "unknown kind '%s': expected spacetime, lanes, fd or traveltime", o->kind);
+        return ls_cli_fail(2, "plot",
+                           "unknown kind '%s': expected spacetime, lanes, fd, traveltime or meters",
+                           o->kind);
     j->kind = k->name;
     j->input = o->input;
     int rc = output_paths(o, j);

@@ -60,6 +60,7 @@ typedef struct plot_job {
     int lane;             /* --lane N, 0 = every lane */
     double bin_s;         /* --bin: the departure bins of trips.csv, s */
     const char *detector; /* --detector NAME, or NULL = every detector */
+    const char *ramp;     /* --ramp NAME, or NULL = every metered ramp */
     int have_scenario;
     ls_scenario scenario; /* --scenario FILE, when have_scenario */
     double start_s;       /* time of day at t = 0, s after midnight; -1 when unknown */
@@ -108,5 +109,6 @@ int plot_spacetime(plot_job *j, plot_table *t);
 int plot_lanes(plot_job *j, plot_table *t);
 int plot_fd(plot_job *j, plot_table *t);
 int plot_traveltime(plot_job *j, plot_table *t);
+int plot_meters(plot_job *j, plot_table *t);
 
 #endif

@@ -569,3 +569,174 @@ Test(plot, without_gnuplot_exit_1_with_one_line)
     cr_expect_eq(count_files(dir), 1);
     free(err);
 }
+
+/* ---- meters: the ramp meters of meters.csv ---- */
+
+/* Ramp "a", a fixed meter recorded every 60 s to 1800 s: the rate 600 veh/h until 900 s and
+ * 300 veh/h after, 450 veh/h released in every period, a queue of t / 60 vehicles (rising by one
+ * a minute). Ramp "b, east" (a quoted name), ALINEA: 900 veh/h, 700 released, occupancy 15 %, no
+ * queue. */
+static void meters_csv(const char *dir)
+{
+    char text[16384];
+    size_t n =
+        (size_t)snprintf(text, sizeof text, "time_s,ramp,rate_vph,released_vph,occupancy,queue\n");
+    for (int t = 60; t <= 1800; t += 60) {
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d.00,a,%d.0,450.0,,%d\n", t,
+                              t < 900 ? 600 : 300, t / 60);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d.00,\"b, east\",900.0,700.0,0.1500,0\n",
+                              t);
+    }
+    write_text(dir, "meters.csv", text);
+}
+
+/* A scenario with both ramps: "b, east" holds 12 % at detector d; t = 0 is 07:00. */
+static void meters_scenario(const char *dir)
+{
+    write_text(dir, "s.yaml",
+               "name: metered\n"
+               "road: {length: 4000, lanes: 2}\n"
+               "lane_change: {enabled: true}\n"
+               "ramps:\n"
+               "  - {name: a, kind: on, at: 1000, flow: 600, meter: {kind: fixed, rate: 600}}\n"
+               "  - {name: \"b, east\", kind: on, at: 2000, flow: 600,\n"
+               "     meter: {kind: alinea, detector: d, target_occupancy: 0.12}}\n"
+               "detectors:\n"
+               "  - {name: d, at: 2500}\n"
+               "simulation: {duration: 1800, start_time: 7 h}\n");
+}
+
+/* Panel `panel`'s area with the y range set after its margins (each panel has its own), and
+ * its right axis (y2) in *y2 when it has one. */
+static area meter_panel(const char *gp, int panel, double y2[2])
+{
+    area a = panel_area(gp, panel);
+    const char *p = gp;
+    for (int i = 0; i <= panel; i++) p = strstr(p, "set lmargin at screen") + 1;
+    const char *y = strstr(p, "set yrange [");
+    cr_assert_not_null(y);
+    cr_assert_eq(sscanf(y, "set yrange [%lf:%lf]", &a.y0, &a.y1), 2);
+    const char *next = strstr(p, "set lmargin at screen"), *q = strstr(p, "set y2range [");
+    if (y2 && q && (!next || q < next))
+        cr_assert_eq(sscanf(q, "set y2range [%lf:%lf]", &y2[0], &y2[1]), 2);
+    return a;
+}
+
+static const double GREEN[3] = {0x00, 0x9E, 0x73}, PURPLE[3] = {0xCC, 0x79, 0xA7};
+
+Test(plot, meters_draws_the_rate_step_the_released_rate_and_the_queue)
+{
+    char *dir = tmpdir(), *err;
+    meters_csv(dir);
+    cr_assert_eq(plot(dir, "meters meters.csv --ramp a --size 900x500 -o m.png", &err), 0, "%s",
+                 err);
+    image im = png_in(dir, "m.png");
+    cr_expect(im.w == 900 && im.h == 500, "got %dx%d", im.w, im.h);
+    char *gp = read_in(dir, "m.gp");
+    cr_expect(strstr(gp, "ramp a, fixed rate"), "%s", gp);
+    cr_expect(!strstr(gp, "b, east"), "--ramp a draws ramp a only");
+    double y2[2] = {NAN, NAN};
+    area a = meter_panel(gp, 0, y2);
+    cr_expect(!strstr(strstr(gp, "set lmargin at screen") + 1, "set lmargin"),
+              "one panel: a fixed meter has no occupancy");
+    /* The first period begins at t = 0. */
+    cr_expect(a.x0 == 0 && a.x1 == 1800, "xrange [%g:%g]", a.x0, a.x1);
+    EXPECT_LINE(&im, &a, 450, 600, BLUE, 20, "the rate before the step");
+    EXPECT_LINE(&im, &a, 1350, 300, BLUE, 20, "the rate after the step");
+    double white[3] = {255, 255, 255};
+    EXPECT_COLOUR(&im, &a, 450, 300, white, 30, "no rate line below it before the step");
+    EXPECT_COLOUR(&im, &a, 1350, 600, white, 30, "no rate line above it after the step");
+    /* The rate recorded at 840 s holds until the next record, at 900 s. */
+    EXPECT_LINE(&im, &a, 870, 600, BLUE, 20, "the rate just before the step");
+    EXPECT_COLOUR(&im, &a, 870, 300, white, 30, "no rate line below it just before the step");
+    EXPECT_LINE(&im, &a, 600, 450, VERMILION, 20, "the released rate");
+    /* The queue on the right axis: 15 vehicles at 900 s, 25 at 1500 s. */
+    cr_assert(y2[1] > 25, "y2range [%g:%g]", y2[0], y2[1]);
+    area q = a;
+    q.y0 = y2[0];
+    q.y1 = y2[1];
+    EXPECT_LINE(&im, &q, 900, 15, GREEN, 20, "the queue at 900 s");
+    EXPECT_LINE(&im, &q, 1500, 25, GREEN, 20, "the queue at 1500 s");
+    free(gp);
+    free(im.rgb);
+    free(err);
+}
+
+/* Both ramps, the scenario giving clock time and ALINEA's target: three panels, the occupancy
+ * at 15 % against a target of 12 %. */
+Test(plot, meters_draws_alineas_occupancy_against_the_scenarios_target)
+{
+    char *dir = tmpdir(), *err;
+    meters_csv(dir);
+    meters_scenario(dir);
+    cr_assert_eq(plot(dir, "meters meters.csv --scenario s.yaml -o m.png", &err), 0, "%s", err);
+    char *gp = read_in(dir, "m.gp");
+    cr_expect(strstr(gp, "set multiplot title \"metered: ramp meters\""), "%s", gp);
+    cr_expect(strstr(gp, "ramp b, east: occupancy at detector d"), "%s", gp);
+    cr_expect(strstr(gp, "title \"target 12 %\""), "%s", gp);
+    cr_expect(strstr(gp, "time of day"));
+    image im = png_in(dir, "m.png");
+    area a = meter_panel(gp, 0, NULL), b = meter_panel(gp, 1, NULL), o = meter_panel(gp, 2, NULL);
+    cr_expect(a.x0 == 25200 && a.x1 == 25200 + 1800, "xrange [%g:%g]", a.x0, a.x1);
+    cr_expect(a.t > b.t && b.t > o.t, "panels stacked from the top: a, b, b's occupancy");
+    EXPECT_LINE(&im, &a, 25200 + 450, 600, BLUE, 20, "ramp a's rate");
+    EXPECT_LINE(&im, &b, 25200 + 450, 900, BLUE, 20, "ramp b's rate");
+    EXPECT_LINE(&im, &o, 25200 + 450, 15, PURPLE, 20, "ramp b's occupancy");
+    double black[3] = {0, 0, 0};
+    /* The target is dashed: somewhere along 30 s of it there is black. */
+    int dash = 0;
+    for (int t = 900; t < 930 && !dash; t += 3) {
+        double got[3];
+        colour_at_near(&im, &o, 25200 + t, 12, black, got);
+        dash = distance(got, black) < 60;
+    }
+    cr_expect(dash, "the target's dashed line at 12 %%");
+    free(gp);
+    free(im.rgb);
+    free(err);
+}
+
+Test(plot, meters_without_the_target_says_why)
+{
+    char *dir = tmpdir(), *err;
+    meters_csv(dir);
+    meters_scenario(dir);
+    cr_assert_eq(plot(dir,
+                      "meters meters.csv --scenario s.yaml --set 'ramps[1].meter.kind=fixed' "
+                      "--ramp 'b, east' -o m.svg",
+                      &err),
+                 0, "%s", err);
+    char *gp = read_in(dir, "m.gp"), *svg = read_in(dir, "m.svg");
+    cr_expect(strstr(gp, "no target: its meter in --scenario is not ALINEA"), "%s", gp);
+    cr_expect(!strstr(gp, "target 12"));
+    cr_expect(strstr(svg, "<svg"));
+    free(gp);
+    free(svg);
+    free(err);
+}
+
+Test(plot, meters_bad_input_gets_one_line_and_exit_2_and_no_file)
+{
+    char *dir = tmpdir();
+    meters_csv(dir);
+    write_text(dir, "empty.csv", "");
+    write_text(dir, "nocol.csv", "time_s,ramp,rate_vph,released_vph,occupancy\n60,a,600,450,\n");
+    write_text(dir, "back.csv",
+               "time_s,ramp,rate_vph,released_vph,occupancy,queue\n"
+               "60,a,600,450,,1\n120,a,600,450,,2\n120,a,600,450,,3\n");
+    write_text(dir, "norate.csv",
+               "time_s,ramp,rate_vph,released_vph,occupancy,queue\n60,a,,450,,1\n");
+    expect_refused(dir, "meters nocol.csv -o m.png", 2,
+                   "lanesim plot: nocol.csv: expected a column \"queue\", got columns "
+                   "time_s,ramp,rate_vph,released_vph,occupancy\n");
+    expect_refused(dir, "meters empty.csv -o m.png", 2, "empty.csv: expected a CSV header line");
+    expect_refused(dir, "meters meters.csv --ramp c -o m.png", 2,
+                   "meters.csv: --ramp c: expected a ramp of the file (a, b, east), found none");
+    expect_refused(dir, "meters back.csv -o m.png", 2,
+                   "back.csv:4: column time_s: expected a time after ramp a's previous row "
+                   "(120 s), got 120");
+    expect_refused(dir, "meters norate.csv -o m.png", 2,
+                   "norate.csv:2: column rate_vph: expected a number, got an empty field");
+    expect_refused(dir, "meters meters.csv --set 'x=1' -o m.png", 2,
+                   "--set x=1: expected --scenario FILE");
+}
