@@ -160,17 +160,17 @@ static void meter_row(pen *p, int ramp, const ls_meter_state *ms)
     SDL_Rect lamp = {p->x + 1, p->y + (f->height - 9) / 2, 9, 9};
     ls_set_color(p->d->r, ms->green ? ls_col_meter_green : ls_col_meter_red);
     SDL_RenderFillRect(p->d->r, &lamp);
-    ls_text_clip(p->d->r, f, p->x + 16, p->y, ls_col_text, p->d->scene->ramps[ramp].name, 104);
+    ls_text_clip(p->d->r, f, p->x + 16, p->y, ls_col_text, p->d->scene->ramps[ramp].name, 92);
     char buf[64];
     snprintf(buf, sizeof buf, "%.0f veh/h", ms->rate_vph);
-    ls_text_right(p->d->r, f, p->x + 196, p->y, ms->override_on ? ls_col_accent : ls_col_text, buf);
+    ls_text_right(p->d->r, f, p->x + 180, p->y, ms->override_on ? ls_col_accent : ls_col_text, buf);
     if (ms->queue > ms->storage)
-        snprintf(buf, sizeof buf, "%u / %u, %u on the street", (unsigned)ms->queue,
+        snprintf(buf, sizeof buf, "%u / %u, %u on street", (unsigned)ms->queue,
                  (unsigned)ms->storage, (unsigned)(ms->queue - ms->storage));
     else
         snprintf(buf, sizeof buf, "%u / %u", (unsigned)ms->queue, (unsigned)ms->storage);
-    ls_text_clip(p->d->r, f, p->x + 206, p->y, ms->queue > ms->storage ? ls_col_spill : ls_col_dim,
-                 buf, p->w - 206);
+    ls_text_clip(p->d->r, f, p->x + 188, p->y, ms->queue > ms->storage ? ls_col_spill : ls_col_dim,
+                 buf, p->w - 188);
     p->y += f->height;
 }
 
