@@ -183,6 +183,7 @@ static void entry_queue(const ls_draw_ctx *d, const ls_ramp_geom *g, float right
     for (uint32_t k = 0; slot >= 4 && k < n; k++) {
         float x1 = right - (float)k * slot;
         if (x1 <= lo) break;
+        if (x1 - slot > (float)(L->main.x + L->main.w)) continue; /* right of the view */
         queue_bar(d->batch, x1 - slot + sliver, x1, lo, y, h,
                   k < kept ? ls_col_queue : ls_col_spill);
     }
