@@ -43,6 +43,19 @@ void ls_draw_road_labels(const ls_draw_ctx *d); /* drawn over the vehicles */
 /* draw_landmarks.c: what stands along the road: detectors, speed limits, ramps' names, its
  * ends; called by ls_draw_road_labels. */
 void ls_draw_landmarks(const ls_draw_ctx *d);
+/* Ramp meters and entry queues (draw_landmarks.c, part of the landmark layer). A metered
+ * on-ramp has a white stop line across its lower row at the start of its approach (where the
+ * meter releases vehicles) and, just upstream of it, a signal head: a dark box, the red lamp
+ * above the green one, the one lit bright (ls_world_meter_state), the other dark. Every on-ramp's
+ * entry queue is a row of stopped vehicles upstream of that, LS_QUEUE_SLOT_M of road each, those
+ * past the ramp's storage in the spillback colour; it stops short of the road of an on-ramp
+ * upstream. */
+#define LS_QUEUE_SLOT_M 7.5 /* a car and its standstill gap: what the default storage assumes */
+typedef struct ls_meter_head {
+    SDL_FRect box, red, green; /* the housing and its two lamps, whole pixels */
+} ls_meter_head;
+/* The head of the meter whose stop line is at x in the main view's row `row`. */
+ls_meter_head ls_meter_head_at(const ls_layout *L, float stop_x, int row);
 /* The overview strip's frame, road and labels; ls_draw_overview_traffic fills it, then
  * ls_draw_overview_marks outlines the main view's stretch and marks detectors and the followed
  * vehicle. */

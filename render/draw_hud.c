@@ -1,5 +1,5 @@
-/* draw_hud.c: the status line, the side panel (clock, counts, legend, detectors, followed
- * vehicle) and the help overlay. */
+/* draw_hud.c: the status line, the side panel (clock, counts, legend, ramp meters, detectors,
+ * followed vehicle) and the help overlay. */
 #include <math.h>
 #include <stdio.h>
 
@@ -137,6 +137,12 @@ static void legend_section(pen *p)
     swatch(p, &x, ls_col_road, ls_col_road, "empty");
     if (s->sc.blockage_count || s->sc.lane_drop_count || s->sc.lane_add_count)
         swatch(p, &x, ls_col_closed, ls_col_closed_hatch, "closed");
+    for (int r = 0; r < s->ramp_count; r++) {
+        if (!s->ramps[r].on) continue;
+        swatch(p, &x, ls_col_queue, ls_col_queue, "waiting to enter");
+        swatch(p, &x, ls_col_spill, ls_col_spill, "past the ramp's storage");
+        break;
+    }
     p->y += p->d->fonts->small.height + 2;
     if (!s->probes_on) return;
     x = p->x;
@@ -145,6 +151,48 @@ static void legend_section(pen *p)
     for (int k = 0; k < s->sc.strategy_count; k++)
         swatch(p, &x, mid, ls_probe_color(k), s->sc.strategies[k].name);
     p->y += p->d->fonts->small.height + 2;
+}
+
+/* One metered ramp: its light, name, the rate in force and the queue against the storage. */
+static void meter_row(pen *p, int ramp, const ls_meter_state *ms)
+{
+    const ls_font *f = &p->d->fonts->small;
+    SDL_Rect lamp = {p->x + 1, p->y + (f->height - 9) / 2, 9, 9};
+    ls_set_color(p->d->r, ms->green ? ls_col_meter_green : ls_col_meter_red);
+    SDL_RenderFillRect(p->d->r, &lamp);
+    ls_text_clip(p->d->r, f, p->x + 16, p->y, ls_col_text, p->d->scene->ramps[ramp].name, 92);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.0f veh/h", ms->rate_vph);
+    ls_text_right(p->d->r, f, p->x + 180, p->y, ms->override_on ? ls_col_accent : ls_col_text, buf);
+    if (ms->queue > ms->storage)
+        snprintf(buf, sizeof buf, "%u / %u, %u on street", (unsigned)ms->queue,
+                 (unsigned)ms->storage, (unsigned)(ms->queue - ms->storage));
+    else
+        snprintf(buf, sizeof buf, "%u / %u", (unsigned)ms->queue, (unsigned)ms->storage);
+    ls_text_clip(p->d->r, f, p->x + 188, p->y, ms->queue > ms->storage ? ls_col_spill : ls_col_dim,
+                 buf, p->w - 188);
+    p->y += f->height;
+}
+
+/* The metered ramps, one line each, as far as the panel has room. */
+static void meter_section(pen *p)
+{
+    const ls_scene *s = p->d->scene;
+    int any = 0;
+    for (int r = 0; r < s->ramp_count && !any; r++) any = ls_world_meter_state(s->world, r).metered;
+    if (!any) return;
+    heading(p, "Ramp meters");
+    line(p, &p->d->fonts->small, ls_col_dim,
+         "light, rate in force (blue: queue override), waiting / storage");
+    for (int r = 0; r < s->ramp_count; r++) {
+        ls_meter_state ms = ls_world_meter_state(s->world, r);
+        if (!ms.metered) continue;
+        if (p->y + 2 * p->d->fonts->small.height > p->bottom) {
+            line(p, &p->d->fonts->small, ls_col_dim, "(more meters: make the window taller)");
+            return;
+        }
+        meter_row(p, r, &ms);
+    }
 }
 
 static void loop_cell(pen *p, int x, const ls_loop_reading *lr, int covered)
@@ -405,6 +453,7 @@ void ls_draw_side(const ls_draw_ctx *d)
     int bottom = p.bottom;
     int lines = v->follow_id || v->follow_probe >= 0 ? 10 : d->scene->probes_on ? 3 : 2;
     p.bottom -= lines * d->fonts->body.height + 18;
+    meter_section(&p);
     detector_section(&p);
     p.bottom = bottom;
     vehicle_section(&p);

@@ -1,4 +1,6 @@
-/* draw_landmarks.c: what stands along the road: detectors, speed limits, ramps, its two ends. */
+/* draw_landmarks.c: what stands along the road: detectors, speed limits, ramps and their meters
+ * and entry queues, its two ends. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -121,12 +123,139 @@ static void road_ends(const ls_draw_ctx *d)
     }
 }
 
+/* ---- ramp meters and entry queues ---- */
+
+static float row_mid(const ls_layout *L, int row)
+{
+    return L->road_y + ((float)row + 0.5f) * L->lane_px;
+}
+
+ls_meter_head ls_meter_head_at(const ls_layout *L, float stop_x, int row)
+{
+    float lamp = floorf((L->lane_px - 6) / 2);
+    lamp = lamp < 3 ? 3 : lamp > 8 ? 8 : lamp;
+    float w = lamp + 4, h = 2 * lamp + 6, right = floorf(stop_x) - 2;
+    ls_meter_head m;
+    m.box = (SDL_FRect){right - w, roundf(row_mid(L, row) - h / 2), w, h};
+    m.red = (SDL_FRect){m.box.x + 2, m.box.y + 2, lamp, lamp};
+    m.green = (SDL_FRect){m.box.x + 2, m.box.y + 4 + lamp, lamp, lamp};
+    return m;
+}
+
+/* How far upstream a queue may be drawn: not into the lower row's road of the on-ramp before. */
+static double queue_limit_m(const ls_scene *s, const ls_ramp_geom *g)
+{
+    double limit = -1e18;
+    for (int k = 0; k < s->ramp_count; k++) {
+        const ls_ramp_geom *o = &s->ramps[k];
+        if (o != g && o->on && o->gore_m <= g->from_m && o->gore_m > limit) limit = o->gore_m;
+    }
+    return limit;
+}
+
+static void queue_bar(ls_batch *b, float x0, float x1, float lo, float y, float h, SDL_Color c)
+{
+    if (x0 < lo) x0 = lo;
+    if (x1 > x0) ls_batch_add(b, (SDL_FRect){x0, y, x1 - x0, h}, c);
+}
+
+/* The waiting vehicles from `right` upstream, one slot each, drawn like stopped cars; zoomed
+ * out, two bars. */
+static void entry_queue(const ls_draw_ctx *d, const ls_ramp_geom *g, float right,
+                        const ls_meter_state *ms)
+{
+    const ls_layout *L = d->L;
+    float slot = (float)(LS_QUEUE_SLOT_M / d->view->m_per_px);
+    /* As high as a car standing at the stop line. */
+    SDL_FRect car = {0, row_mid(L, d->scene->geom.lanes + 1) - 2, 0, 4};
+    double cell = d->scene->geom.cell_m;
+    ls_vehicle_rect(d->scene, d->view, L, g->lane, (g->from_m + LS_QUEUE_SLOT_M) / cell - 1,
+                    (int)lround(LS_QUEUE_SLOT_M / cell), 0, &car);
+    float y = car.y, h = car.h, sliver = slot * 0.12f < 1 ? 1 : slot * 0.12f;
+    float lo = ls_layout_x(L, d->view, queue_limit_m(d->scene, g));
+    if (lo < (float)L->main.x - 1) lo = (float)L->main.x - 1;
+    uint32_t n = ms->queue, kept = ms->storage < n ? ms->storage : n;
+    if (slot < 4) {
+        float mid = right - (float)kept * slot;
+        queue_bar(d->batch, mid, right, lo, y, h, ls_col_queue);
+        queue_bar(d->batch, right - (float)n * slot, mid, lo, y, h, ls_col_spill);
+    }
+    for (uint32_t k = 0; slot >= 4 && k < n; k++) {
+        float x1 = right - (float)k * slot;
+        if (x1 <= lo) break;
+        if (x1 - slot > (float)(L->main.x + L->main.w)) continue; /* right of the view */
+        queue_bar(d->batch, x1 - slot + sliver, x1, lo, y, h,
+                  k < kept ? ls_col_queue : ls_col_spill);
+    }
+    ls_batch_flush(d->batch, d->r);
+}
+
+static void meter_head(const ls_draw_ctx *d, float stop_x, int green)
+{
+    const ls_layout *L = d->L;
+    int row = d->scene->geom.lanes + 1;
+    float e = L->lane_px >= 20 ? 2.0f : 1.0f, top = L->road_y + (float)row * L->lane_px;
+    fill_f(d->r, ls_col_marking, floorf(stop_x), top + e, e, L->lane_px - 2 * e);
+    ls_meter_head m = ls_meter_head_at(L, stop_x, row);
+    fill_f(d->r, ls_col_meter_box, m.box.x, m.box.y, m.box.w, m.box.h);
+    fill_f(d->r, green ? ls_col_meter_unlit : ls_col_meter_red, m.red.x, m.red.y, m.red.w, m.red.h);
+    fill_f(d->r, green ? ls_col_meter_green : ls_col_meter_unlit, m.green.x, m.green.y, m.green.w,
+           m.green.h);
+}
+
+/* "meter 900 veh/h, 12 waiting, 2 on the street" in the row above the head, on a dark box. */
+static void meter_label(const ls_draw_ctx *d, float right, const ls_meter_state *ms)
+{
+    const ls_layout *L = d->L;
+    const ls_font *f = &d->fonts->small;
+    if (L->lane_px < (float)f->height - 2) return;
+    char buf[128] = "";
+    int n = 0;
+    if (ms->metered)
+        n = snprintf(buf, sizeof buf, "meter %.0f veh/h%s", ms->rate_vph,
+                     ms->override_on ? " (queue full)" : "");
+    if (ms->queue)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%u waiting", n ? ", " : "",
+                      (unsigned)ms->queue);
+    if (ms->queue > ms->storage)
+        snprintf(buf + n, sizeof buf - (size_t)n, ", %u on the street",
+                 (unsigned)(ms->queue - ms->storage));
+    if (!n) return;
+    int w = ls_text_width(f, buf) + 8, y = (int)(row_mid(L, d->scene->geom.lanes) - f->height / 2);
+    if (right - (float)w < (float)L->main.x + 2) right = (float)(L->main.x + 2 + w);
+    SDL_Color box = ls_col_panel;
+    box.a = 200;
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_BLEND);
+    fill_f(d->r, box, right - (float)w, (float)y, (float)w, (float)f->height);
+    SDL_SetRenderDrawBlendMode(d->r, SDL_BLENDMODE_NONE);
+    ls_text_right(d->r, f, (int)right - 4, y, ms->queue > ms->storage ? ls_col_spill : ls_col_text,
+                  buf);
+}
+
+static void ramp_meters(const ls_draw_ctx *d)
+{
+    const ls_scene *s = d->scene;
+    for (int r = 0; r < s->ramp_count; r++) {
+        const ls_ramp_geom *g = &s->ramps[r];
+        if (!g->on) continue;
+        ls_meter_state ms = ls_world_meter_state(s->world, r);
+        float stop_x = ls_layout_x(d->L, d->view, g->from_m), right = floorf(stop_x) - 1;
+        if (ms.metered) {
+            meter_head(d, stop_x, ms.green);
+            right = ls_meter_head_at(d->L, stop_x, s->geom.lanes + 1).box.x - 2;
+        }
+        entry_queue(d, g, right, &ms);
+        meter_label(d, right + 1, &ms);
+    }
+}
+
 void ls_draw_landmarks(const ls_draw_ctx *d)
 {
     for (int i = 0; i < d->scene->sc.speed_zone_count; i++)
         zone_bar(d, &d->scene->sc.speed_zones[i]);
     for (int i = 0; i < d->scene->sc.detector_count; i++)
         detector_bar(d, &d->scene->sc.detectors[i]);
+    ramp_meters(d);
     draw_labels(d);
     road_ends(d);
 }

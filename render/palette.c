@@ -22,6 +22,12 @@ const SDL_Color ls_col_accent = {120, 200, 255, 255};
 const SDL_Color ls_col_closed = {214, 214, 222, 255};
 const SDL_Color ls_col_closed_hatch = {48, 50, 58, 255};
 const SDL_Color ls_col_zone = {246, 166, 60, 255};
+const SDL_Color ls_col_meter_box = {12, 12, 14, 255};
+const SDL_Color ls_col_meter_red = {255, 52, 52, 255};
+const SDL_Color ls_col_meter_green = {70, 255, 120, 255};
+const SDL_Color ls_col_meter_unlit = {58, 60, 66, 255};
+const SDL_Color ls_col_queue = {205, 25, 45, 255}; /* ls_speed_color(0) */
+const SDL_Color ls_col_spill = {150, 70, 220, 255};
 
 /* White and cool colours first, which the red-to-green speed scale does not use, then pale ones
  * that are lighter than any speed's; the followed vehicle's magenta (and pinks near it) and the

@@ -24,6 +24,16 @@ extern const SDL_Color ls_col_accent;       /* highlights in text */
 extern const SDL_Color ls_col_closed;       /* a closed stretch of lane (a blockage) */
 extern const SDL_Color ls_col_closed_hatch; /* its stripes in the main view */
 extern const SDL_Color ls_col_zone;         /* a stretch with its own speed limit */
+/* Ramp meters: the signal head's box and its lamps, lit or not; an on-ramp's entry queue,
+ * the vehicles the ramp's storage holds and those beyond it, waiting on the street. The lit
+ * lamps are brighter than any speed's colour, the queue has the colour of speed zero (its
+ * vehicles stand still), the spillback a violet that the speed scale does not use. */
+extern const SDL_Color ls_col_meter_box;
+extern const SDL_Color ls_col_meter_red;
+extern const SDL_Color ls_col_meter_green;
+extern const SDL_Color ls_col_meter_unlit;
+extern const SDL_Color ls_col_queue;
+extern const SDL_Color ls_col_spill;
 
 /* The outline of a probe vehicle of strategy k (index into the scenario's strategies): colours
  * away from the speed scale's where there are enough of them, cycling after the eighth. */

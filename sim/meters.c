@@ -29,6 +29,18 @@ static int32_t default_storage(const ls_ramp_def *def)
     return n < 1 ? 1 : n;
 }
 
+/* A piecewise linear profile at time t (constant outside its points). */
+static double profile_at(const ls_profile *p, double t)
+{
+    if (t <= p->points[0].t_s) return p->points[0].flow_vph;
+    for (int i = 0; i + 1 < p->count; i++) {
+        const ls_profile_point *a = &p->points[i], *b = &p->points[i + 1];
+        if (t < b->t_s)
+            return a->flow_vph + (b->flow_vph - a->flow_vph) * (t - a->t_s) / (b->t_s - a->t_s);
+    }
+    return p->points[p->count - 1].flow_vph;
+}
+
 ls_status ls_meters_create(ls_world *w)
 {
     for (int r = 0; r < w->sc.ramp_count; r++) {
@@ -36,6 +48,7 @@ ls_status ls_meters_create(ls_world *w)
         ls_meter *m = &w->meters.m[r];
         m->ramp = r;
         m->lane = def->kind == LS_RAMP_ON ? w->ramps[r].lane : -1;
+        m->last_release = -1;
         if (def->kind != LS_RAMP_ON) continue;
         w->meters.on_ramps++;
         m->storage = default_storage(def);
@@ -47,21 +60,10 @@ ls_status ls_meters_create(ls_world *w)
         m->period_steps = p < 1 ? 1 : p;
         /* ALINEA starts open: it restricts only once the occupancy asks it to. */
         m->rate = def->meter.max_rate;
+        m->rate_applied = m->kind == LS_METER_FIXED ? profile_at(&def->meter.rate, 0) : m->rate;
         if (m->kind == LS_METER_ALINEA) find_loops(w, def->meter.detector, m);
     }
     return LS_OK;
-}
-
-/* A piecewise linear profile at time t (constant outside its points). */
-static double profile_at(const ls_profile *p, double t)
-{
-    if (t <= p->points[0].t_s) return p->points[0].flow_vph;
-    for (int i = 0; i + 1 < p->count; i++) {
-        const ls_profile_point *a = &p->points[i], *b = &p->points[i + 1];
-        if (t < b->t_s)
-            return a->flow_vph + (b->flow_vph - a->flow_vph) * (t - a->t_s) / (b->t_s - a->t_s);
-    }
-    return p->points[p->count - 1].flow_vph;
 }
 
 /* The rate in force this step: the fixed schedule, or ALINEA's; while the queue fills the
@@ -76,7 +78,9 @@ void ls_meters_tick(ls_world *w)
         const ls_meter_def *def = &w->sc.ramps[r].meter;
         if (m->kind == LS_METER_FIXED) m->rate = profile_at(&def->rate, t);
         double rate = m->rate;
-        if (w->lane[m->lane].q_count >= m->storage && rate < def->max_rate) rate = def->max_rate;
+        m->overridden = w->lane[m->lane].q_count >= m->storage && rate < def->max_rate;
+        if (m->overridden) rate = def->max_rate;
+        m->rate_applied = rate;
         m->credit = fmin(1.0, m->credit + rate * w->dt_s / 3600.0);
     }
 }
@@ -93,6 +97,7 @@ ls_status ls_meters_released(ls_world *w, int ramp)
     const ls_lane *ln = &w->lane[m->lane];
     double t_end = (double)(w->step + 1) * w->dt_s;
     if (m->kind != LS_METER_NONE) m->credit -= 1.0;
+    m->last_release = w->step;
     m->period_released++;
     if (w->step < w->warmup_steps) return LS_OK;
     m->released++;
@@ -214,6 +219,22 @@ const ls_meter_record *ls_world_meter_records(const ls_world *w, size_t *count)
 void ls_world_clear_meter_records(ls_world *w)
 {
     w->meters.record_count = 0;
+}
+
+ls_meter_state ls_world_meter_state(const ls_world *w, int ramp)
+{
+    ls_meter_state st = {0};
+    if (ramp < 0 || ramp >= w->sc.ramp_count || w->meters.m[ramp].lane < 0) return st;
+    const ls_meter *m = &w->meters.m[ramp];
+    st.queue = (uint32_t)w->lane[m->lane].q_count;
+    st.storage = (uint32_t)m->storage;
+    if (m->kind == LS_METER_NONE) return st;
+    st.metered = true;
+    st.rate_vph = m->rate_applied;
+    st.override_on = m->overridden;
+    /* w->step counts the steps done: the last one was w->step - 1. */
+    st.green = (m->last_release >= 0 && m->last_release == w->step - 1) || m->credit >= 1.0 - 1e-9;
+    return st;
 }
 
 uint64_t ls_meters_hash(const ls_world *w, uint64_t h)

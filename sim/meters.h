@@ -16,6 +16,10 @@ typedef struct ls_meter {
     ls_meter_kind kind;         /* LS_METER_NONE: watched, not gated */
     double rate;                /* veh/h: the rate in force (fixed: its schedule; alinea: r(k)) */
     double credit;              /* vehicles it may release now, at most 1: one per green */
+    double rate_applied;        /* veh/h the credit grew at in the last step (for viewers) */
+    int overridden;             /* in the last step the queue override raised the rate */
+    int64_t last_release;       /* step of the last release, -1 none (for viewers; not hashed:
+                                   nothing in the model reads it) */
     int loop_first, loop_count; /* alinea: its detector's loops (consecutive in detectors.c) */
     double occ_mark;            /* alinea: the loops' summed occupancy at the start of the period */
     int64_t period_steps, period_begin;

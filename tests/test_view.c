@@ -1304,3 +1304,197 @@ Test(view_probes, bad_probe_options_exit_2_with_one_line)
     free(out), free(err);
     unlink(yaml);
 }
+
+/* ---- ramp meters (signal, queue, rate) ---- */
+
+/* Two lanes and one on-ramp whose stop line is at 450 - 150 = 300 m. Its fixed meter lets
+ * 600 veh/h go (one vehicle every 6 s: the credit grows by 600 x 1 / 3600 = 1/6 a step) while
+ * 1800 veh/h arrive, so the entry queue grows by about 1200 veh/h, 20 a minute, and passes the
+ * storage of 10 within a minute. max_rate = rate: the queue override changes nothing. */
+static const char meter_yaml[] =
+    "name: metered ramp\n"
+    "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+    "road: {length: 900, lanes: 2, speed_limit: 135 km/h}\n"
+    "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+    "demand: {mainline: {flow: 600, arrivals: regular}}\n"
+    "ramps: [{name: in, kind: on, at: 450, length: 200, approach: 150, flow: 1800, storage: 10,\n"
+    "         meter: {kind: fixed, rate: 600, max_rate: 600}}]\n"
+    "lane_change: {enabled: true}\n"
+    "simulation: {duration: 1000, seed: 3}\n";
+
+#define METER_STOP_M 300.0
+
+static char *meter_yaml_file(const char *yaml, const char *tag)
+{
+    static char path[96];
+    snprintf(path, sizeof path, "/tmp/lstest-meter-%s-%ld.yaml", tag, (long)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(yaml, f);
+    fclose(f);
+    return path;
+}
+
+/* `lanesim view --at t --size 1000x700 --screenshot` of a scenario file, as RGB24. */
+static SDL_Surface *meter_screenshot(const char *yaml_path, double t)
+{
+    char path[96], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-meter-%ld.png", (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "SDL_VIDEODRIVER=offscreen %s view %s --at %.0f --size 1000x700 --screenshot %s",
+             ls_test_cli(), yaml_path, t, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    SDL_Surface *png = IMG_Load(path);
+    cr_assert_not_null(png, "%s", IMG_GetError());
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(png, SDL_PIXELFORMAT_RGB24, 0);
+    SDL_FreeSurface(png);
+    unlink(path);
+    return rgb;
+}
+
+/* The light is green exactly once per release: 600 veh/h over 600 s is 100 greens, each step
+ * with vehicles waiting; the queue and storage are the engine's. */
+Test(view_meters, light_turns_green_at_the_meter_rate)
+{
+    ls_scenario sc;
+    ls_test_scenario(meter_yaml, NULL, 0, &sc);
+    ls_world *w = ls_test_world(&sc);
+    while (ls_world_time(w) < 60 - 1e-9) cr_assert_eq(ls_world_step(w), LS_OK);
+    int lane = ls_world_get_info(w).lanes, greens = 0;
+    for (int i = 0; i < 600; i++) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        ls_meter_state ms = ls_world_meter_state(w, 0);
+        cr_assert(ms.metered);
+        cr_assert_eq(ms.storage, 10);
+        cr_assert_eq(ms.queue, (uint32_t)ls_world_lane(w, lane).queued);
+        cr_assert_gt(ms.queue, 0, "the queue ran dry at step %d", i);
+        cr_expect(fabs(ms.rate_vph - 600) < 1e-9 && !ms.override_on);
+        greens += ms.green;
+    }
+    cr_expect(greens >= 99 && greens <= 101, "%d greens in 600 s at 600 veh/h", greens);
+    cr_expect(!ls_world_meter_state(w, 1).metered && !ls_world_meter_state(w, -1).metered);
+    ls_world_destroy(w);
+}
+
+/* The first step at or after `from` whose light is `green`, with the queue past the storage by
+ * at least 3 vehicles, from a world of our own. */
+static double meter_time(const ls_scenario *sc, double from, int green, ls_meter_state *out)
+{
+    ls_world *w = ls_test_world(sc);
+    double t = -1;
+    while (!ls_world_done(w)) {
+        cr_assert_eq(ls_world_step(w), LS_OK);
+        ls_meter_state ms = ls_world_meter_state(w, 0);
+        if (ls_world_time(w) < from - 1e-9 || ms.green != green || ms.queue < ms.storage + 3)
+            continue;
+        t = ls_world_time(w), *out = ms;
+        break;
+    }
+    ls_world_destroy(w);
+    cr_assert_geq(t, 0, "no %s light with a long queue", green ? "green" : "red");
+    return t;
+}
+
+/* The main view's mapping, as the viewer computes it for a 1000 x 700 window. */
+static ls_layout meter_layout(const ls_scenario *sc, ls_world **w, ls_scene *scene, ls_view *view)
+{
+    *w = ls_test_world(sc);
+    char msg[256];
+    cr_assert_eq(ls_scene_init(scene, *w, sc, msg, sizeof msg), 0, "%s", msg);
+    ls_view_init(view, &scene->geom, 1000, 700);
+    return ls_layout_compute(view, &scene->geom);
+}
+
+/* A screenshot at a step the engine says is green, and at one it says is red: the lit lamp
+ * (green below, red above, in a box just upstream of the stop line in the ramp's lower row) and
+ * the queue's colours (within the storage, and beyond it) where the layout puts them. */
+Test(view_meters, screenshot_shows_the_light_and_the_queue, .timeout = 60)
+{
+    ls_scenario sc;
+    ls_test_scenario(meter_yaml, NULL, 0, &sc);
+    ls_world *w;
+    ls_scene scene;
+    ls_view view;
+    ls_layout L = meter_layout(&sc, &w, &scene, &view);
+    float stop_x = ls_layout_x(&L, &view, METER_STOP_M);
+    int row = scene.geom.lanes + 1;
+    float row_top = L.road_y + (float)row * L.lane_px;
+    ls_meter_head head = ls_meter_head_at(&L, stop_x, row);
+    cr_assert(head.box.x + head.box.w <= stop_x && head.box.x + head.box.w >= stop_x - 4,
+              "the head is not at the stop line: %.1f against %.1f", head.box.x + head.box.w,
+              stop_x);
+    cr_assert(head.box.y >= row_top && head.box.y + head.box.h <= row_top + L.lane_px);
+    cr_assert(head.red.y + head.red.h <= head.green.y, "red above green");
+    char *yaml = meter_yaml_file(meter_yaml, "on");
+    for (int green = 0; green < 2; green++) {
+        ls_meter_state ms = {0};
+        double t = meter_time(&sc, 40 + green, green, &ms);
+        SDL_Surface *png = meter_screenshot(yaml, t);
+        SDL_Color lit = green ? ls_col_meter_green : ls_col_meter_red;
+        SDL_FRect on = green ? head.green : head.red, off = green ? head.red : head.green;
+        expect_color(png_pixel(png, (int)(on.x + on.w / 2), (int)(on.y + on.h / 2)), lit,
+                     green ? "green lamp" : "red lamp");
+        expect_color(png_pixel(png, (int)(off.x + off.w / 2), (int)(off.y + off.h / 2)),
+                     ls_col_meter_unlit, "the other lamp");
+        /* Vehicle k of the queue (0 nearest the head) covers 7.5 m upstream of the previous. */
+        float slot = (float)(7.5 / view.m_per_px), right = head.box.x - 2;
+        int y = (int)(row_top + L.lane_px / 2);
+        cr_assert_geq(slot, 4, "zoomed out too far for separate vehicles");
+        expect_color(png_pixel(png, (int)(right - 0.5f * slot), y), ls_col_queue, "first waiting");
+        int k = (int)ms.storage + 1;
+        expect_color(png_pixel(png, (int)(right - ((float)k + 0.5f) * slot), y), ls_col_spill,
+                     "past the storage");
+        SDL_FreeSurface(png);
+    }
+    unlink(yaml);
+    ls_scene_free(&scene);
+    ls_world_destroy(w);
+}
+
+static int meter_coloured(SDL_Color c)
+{
+    return near(c, ls_col_meter_red) || near(c, ls_col_meter_green) ||
+           near(c, ls_col_meter_unlit) || near(c, ls_col_meter_box);
+}
+
+/* Without a meter nothing of a signal is drawn by the stop line; the same pixels of the metered
+ * ramp do show one (so the scan can find it). */
+Test(view_meters, unmetered_ramp_draws_no_signal, .timeout = 60)
+{
+    ls_scenario sc;
+    ls_test_scenario(meter_yaml, NULL, 0, &sc);
+    ls_world *w;
+    ls_scene scene;
+    ls_view view;
+    ls_layout L = meter_layout(&sc, &w, &scene, &view);
+    float stop_x = ls_layout_x(&L, &view, METER_STOP_M);
+    int top = (int)(L.road_y + (float)(scene.geom.lanes + 1) * L.lane_px);
+    char plain[sizeof meter_yaml];
+    snprintf(plain, sizeof plain, "%s", meter_yaml);
+    char *at = strstr(plain, "kind: fixed");
+    cr_assert_not_null(at);
+    memcpy(at, "kind: none ", 11);
+    const char *names[] = {"metered", "unmetered"};
+    for (int i = 0; i < 2; i++) {
+        char *yaml = meter_yaml_file(i ? plain : meter_yaml, names[i]);
+        SDL_Surface *png = meter_screenshot(yaml, 60);
+        int found = 0;
+        for (int y = top; y < top + (int)L.lane_px; y++)
+            for (int x = (int)stop_x - 24; x < (int)stop_x; x++)
+                found += meter_coloured(png_pixel(png, x, y));
+        if (i)
+            cr_expect_eq(found, 0, "an unmetered ramp shows %d pixels of a signal", found);
+        else
+            cr_expect_gt(found, 20, "the metered ramp's signal was not found");
+        SDL_FreeSurface(png);
+        unlink(yaml);
+    }
+    ls_scenario plain_sc;
+    ls_test_scenario(plain, NULL, 0, &plain_sc);
+    ls_world *pw = ls_test_world(&plain_sc);
+    cr_expect(!ls_world_meter_state(pw, 0).metered);
+    ls_world_destroy(pw);
+    ls_scene_free(&scene);
+    ls_world_destroy(w);
+}

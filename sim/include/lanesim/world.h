@@ -259,6 +259,21 @@ typedef struct ls_meter_record {
 const ls_meter_record *ls_world_meter_records(const ls_world *w, size_t *count);
 void ls_world_clear_meter_records(ls_world *w);
 
+/* A meter as a viewer shows it after the last step. The light is green when the meter released
+ * a vehicle during the last step, or when its credit allows a release now (a green that no
+ * vehicle has taken yet: the queue is empty or the ramp has no room); red otherwise. */
+typedef struct ls_meter_state {
+    bool metered;     /* the ramp has a meter; false also for an off-ramp or a bad index */
+    bool green;       /* see above; false without a meter */
+    bool override_on; /* the queue filled the storage: the rate was raised to max_rate */
+    double rate_vph;  /* veh/h the meter ran at during the last step, the queue override
+                         included (before the first step: the rate it starts with) */
+    uint32_t queue;   /* vehicles waiting in the entry queue now (on-ramps, metered or not) */
+    uint32_t storage; /* vehicles the ramp holds; those beyond wait on the street */
+} ls_meter_state;
+
+ls_meter_state ls_world_meter_state(const ls_world *w, int ramp);
+
 /* The two numbers a metering study is judged by, over the steps after the warm-up: time spent
  * by every vehicle from its arrival (on the road and in every entry queue) and distance
  * travelled. */
