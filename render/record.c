@@ -120,8 +120,9 @@ typedef struct encoder {
 static void ffmpeg_args(const ls_movie_plan *p, const char *size, const char *rate, const char *tmp,
                         const char **a)
 {
-    static const char gif_filter[] = "scale=trunc(iw/2):trunc(ih/2):flags=lanczos,split[a][b];"
-                                     "[a]palettegen[p];[b][p]paletteuse=dither=bayer:bayer_scale=4";
+    static const char gif_filter[] =
+        "scale=trunc(iw/2):trunc(ih/2):flags=lanczos,split[a][b];"
+        "[a]palettegen=max_colors=64[p];[b][p]paletteuse=dither=none:diff_mode=rectangle";
     int n = 0;
     const char *head[] = {"ffmpeg", "-hide_banner", "-loglevel", "error", "-nostats",
                           "-f",     "rawvideo",     "-pix_fmt",  "rgb24", "-s",
