@@ -8,6 +8,7 @@
 
 #include "cli_common.h"
 #include "cmd_view.h"
+#include "record.h"
 #include "viewer.h"
 
 /* Option codes of this command, clear of the shared ones in cli_common.h. */
@@ -28,6 +29,11 @@ enum {
     OPT_FOLLOW_NEAR,
     OPT_PROBES,
     OPT_FOLLOW_STRATEGY,
+    OPT_RECORD,
+    OPT_FROM,
+    OPT_TO,
+    OPT_SPEEDUP,
+    OPT_FPS,
 };
 
 typedef struct view_opts {
@@ -48,6 +54,11 @@ typedef struct view_opts {
     ls_renderer_choice renderer;
     int probes;                  /* --probes (or --follow-strategy) */
     const char *follow_strategy; /* --follow-strategy NAME, or NULL */
+    const char *record;          /* --record FILE, or NULL */
+    int at_given;                /* --at was given */
+    double from_s, to_s;         /* --from, --to: simulated s; to_s NAN = the scenario's end */
+    double speedup;              /* --speedup: simulated s per s of video; NAN = default */
+    int fps;                     /* --fps: frames per s of video; 0 = the default of the kind */
 } view_opts;
 
 static const char view_help[] =
@@ -78,7 +89,13 @@ static const char view_help[] =
     "  --units kmh|mph      speed unit of the labels (default: the scenario's)\n"
     "  --renderer R         auto, gpu or software (default auto: see docs/viewer.md)\n"
     "  --frames N           quit after N frames\n"
-    "  --stats              print frame-time statistics when the window closes\n";
+    "  --stats              print frame-time statistics when the window closes\n"
+    "  --record FILE        write a movie of what the window shows, without a window, then\n"
+    "                       exit: FILE.mp4 (H.264) or FILE.gif (half size); needs ffmpeg\n"
+    "  --from S, --to S     the movie's simulated start and end (default 0 and the end);\n"
+    "                       --follow and --follow-near pick their vehicle at --from\n"
+    "  --speedup X          simulated seconds per second of movie (default 50)\n"
+    "  --fps N              frames per second of movie (default 30, a GIF 10)\n";
 
 static int parse_number(const char *s, double *out)
 {
@@ -177,6 +194,25 @@ static int parse_numeric(int c, const char *s, view_opts *o)
     case OPT_AT:
         if (!ok || v < 0) return ls_cli_fail(2, "view", "--at %s: expected seconds >= 0", s);
         o->at_s = v;
+        o->at_given = 1;
+        return 0;
+    case OPT_FROM:
+        if (!ok || v < 0) return ls_cli_fail(2, "view", "--from %s: expected seconds >= 0", s);
+        o->from_s = v;
+        return 0;
+    case OPT_TO:
+        if (!ok || v <= 0) return ls_cli_fail(2, "view", "--to %s: expected seconds > 0", s);
+        o->to_s = v;
+        return 0;
+    case OPT_SPEEDUP:
+        if (!ok || v <= 0)
+            return ls_cli_fail(2, "view", "--speedup %s: expected a positive factor", s);
+        o->speedup = v;
+        return 0;
+    case OPT_FPS:
+        if (!ok || v < 1 || v > 120 || v != floor(v))
+            return ls_cli_fail(2, "view", "--fps %s: expected a whole number from 1 to 120", s);
+        o->fps = (int)v;
         return 0;
     case OPT_CENTER:
         if (!ok || v < 0) return ls_cli_fail(2, "view", "--center %s: expected metres >= 0", s);
@@ -205,6 +241,9 @@ static int view_option(int c, const char *arg, view_opts *o)
     switch (c) {
     case OPT_SCREENSHOT:
         o->screenshot = arg;
+        return 0;
+    case OPT_RECORD:
+        o->record = arg;
         return 0;
     case OPT_SIZE:
         return parse_size(arg, o);
@@ -235,6 +274,35 @@ static int view_option(int c, const char *arg, view_opts *o)
     }
 }
 
+/* The movie's options: --from, --to, --speedup and --fps only with --record, which takes the
+ * place of --at and --screenshot. */
+static int check_record(view_opts *o)
+{
+    int movie_opts = o->from_s > 0 || !isnan(o->to_s) || !isnan(o->speedup) || o->fps;
+    if (!o->record)
+        return movie_opts ? ls_cli_fail(2, "view",
+                                        "--from, --to, --speedup and --fps: expected "
+                                        "with --record FILE, found without")
+                          : 0;
+    int kind = ls_movie_kind_of(o->record);
+    if (kind < 0)
+        return ls_cli_fail(2, "view", "--record %s: expected a file name ending in .mp4 or .gif",
+                           o->record);
+    if (o->screenshot) return ls_cli_fail(2, "view", "--record and --screenshot: give one of them");
+    if (o->at_given)
+        return ls_cli_fail(2, "view",
+                           "--at: expected without --record (the movie starts at --from)");
+    if (kind == LS_MOVIE_MP4 && (o->width % 2 || o->height % 2))
+        return ls_cli_fail(2, "view", "--size %dx%d: an MP4 movie needs an even width and height",
+                           o->width, o->height);
+    if (!isnan(o->to_s) && o->from_s >= o->to_s)
+        return ls_cli_fail(2, "view", "--from %g --to %g: expected --from before --to", o->from_s,
+                           o->to_s);
+    if (isnan(o->speedup)) o->speedup = 50;
+    if (!o->fps) o->fps = kind == LS_MOVIE_GIF ? 10 : 30;
+    return 0;
+}
+
 /* 0 to go on, -1 after --help, or the exit status of a bad option. */
 static int parse_view(int argc, char **argv, view_opts *o)
 {
@@ -256,6 +324,11 @@ static int parse_view(int argc, char **argv, view_opts *o)
         {"follow-near", required_argument, 0, OPT_FOLLOW_NEAR},
         {"probes", no_argument, 0, OPT_PROBES},
         {"follow-strategy", required_argument, 0, OPT_FOLLOW_STRATEGY},
+        {"record", required_argument, 0, OPT_RECORD},
+        {"from", required_argument, 0, OPT_FROM},
+        {"to", required_argument, 0, OPT_TO},
+        {"speedup", required_argument, 0, OPT_SPEEDUP},
+        {"fps", required_argument, 0, OPT_FPS},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     *o = (view_opts){.width = 1280,
@@ -264,7 +337,9 @@ static int parse_view(int argc, char **argv, view_opts *o)
                      .center_m = NAN,
                      .span_m = NAN,
                      .units = -1,
-                     .follow_near_m = NAN};
+                     .follow_near_m = NAN,
+                     .to_s = NAN,
+                     .speedup = NAN};
     opterr = 0;
     optind = 1;
     int c;
@@ -287,7 +362,7 @@ static int parse_view(int argc, char **argv, view_opts *o)
     if ((o->follow > 0) + !isnan(o->follow_near_m) + (o->follow_strategy != NULL) > 1)
         return ls_cli_fail(2, "view",
                            "--follow, --follow-near and --follow-strategy: give one of them");
-    return 0;
+    return check_record(o);
 }
 
 /* "a, b or c": the scenario's strategy names, for the message about a name that is none. */
@@ -325,6 +400,13 @@ static int check_probes(const view_opts *o, const ls_scenario *s, int *follow)
 /* Checks what only the loaded scenario can tell. */
 static int check_against(const view_opts *o, const ls_scenario *s)
 {
+    double end = s->simulation.duration_s;
+    if (o->record && o->from_s >= (isnan(o->to_s) ? end : o->to_s))
+        return ls_cli_fail(2, "view", "--from %g: expected before the end of the movie (%g s)",
+                           o->from_s, isnan(o->to_s) ? end : o->to_s);
+    if (o->record && o->to_s > end)
+        return ls_cli_fail(2, "view", "--to %g: past the end of the simulation (%g s)", o->to_s,
+                           end);
     if (o->at_s > s->simulation.duration_s)
         return ls_cli_fail(2, "view", "--at %g: past the end of the simulation (%g s)", o->at_s,
                            s->simulation.duration_s);
@@ -359,6 +441,12 @@ static void choose_video_driver(const view_opts *o)
 {
     if (getenv("SDL_VIDEODRIVER") || ls_viewer_has_display()) return;
     SDL_SetHint(SDL_HINT_VIDEODRIVER, o->screenshot ? "offscreen" : "KMSDRM");
+}
+
+/* A movie is drawn offscreen even on a desktop: no window opens for it. */
+static void choose_record_driver(void)
+{
+    if (!getenv("SDL_VIDEODRIVER")) SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
 }
 
 /* A vehicle of its own in a lane (not a lane-changing copy or a closed stretch), or -1. */
@@ -435,14 +523,31 @@ static void print_stats(const ls_viewer *v)
             s.max_ms, s.draw_mean_ms, s.sim_s, s.real_factor);
 }
 
+/* --record: the frames from --from to --to, the world at --from already. */
+static int record_movie(ls_viewer *v, const ls_scenario *s, const view_opts *o)
+{
+    ls_movie_plan p = {o->record,      (ls_movie_kind)ls_movie_kind_of(o->record),
+                       o->from_s,      isnan(o->to_s) ? s->simulation.duration_s : o->to_s,
+                       o->speedup,     o->fps,
+                       o->common.quiet};
+    char err[1024];
+    int rc = ls_viewer_record(v, &p, err, sizeof err);
+    if (rc < 0) return ls_cli_fail(1, "view", "%s", err);
+    if (rc == 130) fprintf(stderr, "lanesim view: interrupted; no movie written\n");
+    return rc;
+}
+
 static int show(ls_world *w, const ls_scenario *s, const view_opts *o, int follow_strategy)
 {
     ls_viewer *v = malloc(sizeof *v);
     if (!v) return ls_cli_fail(1, "view", "out of memory");
     char err[1024];
-    choose_video_driver(o);
-    int rc = 0;
-    ls_viewer_config cfg = {o->width, o->height, o->renderer, !o->screenshot, o->probes};
+    if (o->record)
+        choose_record_driver();
+    else
+        choose_video_driver(o);
+    int rc = 0, still = o->screenshot || o->record; /* no window to watch */
+    ls_viewer_config cfg = {o->width, o->height, o->renderer, !still, o->probes};
     if (ls_viewer_open(v, w, s, &cfg, err, sizeof err) != 0) {
         free(v);
         return ls_cli_fail(1, "view", "%s", err);
@@ -451,15 +556,16 @@ static int show(ls_world *w, const ls_scenario *s, const view_opts *o, int follo
     /* From t = 0: at --at the window shows what it would have shown had it been watched from
      * the start (the chain of probes is worked out from their finish times). */
     if (follow_strategy >= 0) ls_view_follow_strategy(&v->view, follow_strategy, 0);
-    ls_status st = ls_scene_run_to(&v->scene, o->at_s);
+    ls_status st = ls_scene_run_to(&v->scene, o->record ? o->from_s : o->at_s);
     if (st != LS_OK) rc = ls_cli_fail(1, "view", "the simulation stopped: %s", ls_status_name(st));
     if (!rc && o->follow > 0) rc = follow_id(v, (uint64_t)o->follow);
     if (!rc && !isnan(o->follow_near_m)) rc = follow_near(v, o, s->road.lanes);
     if (!rc && o->screenshot && ls_viewer_screenshot(v, o->screenshot, err, sizeof err) != 0)
         rc = ls_cli_fail(1, "view", "%s", err);
-    if (!rc && !o->screenshot && ls_viewer_run(v, o->frames, err, sizeof err) != 0)
+    if (!rc && o->record) rc = record_movie(v, s, o);
+    if (!rc && !still && ls_viewer_run(v, o->frames, err, sizeof err) != 0)
         rc = ls_cli_fail(1, "view", "%s", err);
-    if (o->stats && !o->screenshot) print_stats(v);
+    if (o->stats && !still) print_stats(v);
     ls_viewer_close(v);
     free(v);
     return rc;
@@ -486,6 +592,10 @@ int ls_cmd_view(int argc, char **argv)
     int follow_strategy;
     if ((rc = check_against(&o, &s)) != 0 || (rc = check_probes(&o, &s, &follow_strategy)) != 0)
         return rc;
+    if (o.record && !ls_movie_have_ffmpeg())
+        return ls_cli_fail(1, "view",
+                           "--record: the ffmpeg program is not on PATH; install it (Debian: "
+                           "apt-get install ffmpeg, as tools/setup.sh does)");
     ls_world *w;
     if ((rc = ls_cli_create_world(&s, &w)) != 0) return rc;
     if (o.probes && (rc = enable_probes(w, &s)) != 0) {

@@ -1498,3 +1498,209 @@ Test(view_meters, unmetered_ramp_draws_no_signal, .timeout = 60)
     ls_scene_free(&scene);
     ls_world_destroy(w);
 }
+
+/* ---- movies: --record ---- */
+
+/* 60 simulated seconds of the two-lane ring: at 20x and 10 frames/s that is 3 s of video, 30
+ * frames, the k-th at 2k simulated seconds. */
+static const char short_ring_yaml[] =
+    "name: short ring\n"
+    "model: {cell_length: 7.5, dt: 1, rule: newell}\n"
+    "road: {length: 750, lanes: 2, ring: true, speed_limit: 135 km/h}\n"
+    "vehicles: [{type: car, share: 1, length: 7.5, max_speed: 135 km/h, accel: 7.5}]\n"
+    "initial: {density: 0.1}\n"
+    "simulation: {duration: 60, seed: 3}\n";
+
+static void need_ffmpeg(void)
+{
+    char *out, *err;
+    int rc = ls_test_run("{ command -v ffmpeg && command -v ffprobe; }", &out, &err);
+    free(out), free(err);
+    if (rc != 0)
+        cr_skip_test("ffmpeg or ffprobe is not installed (tools/setup.sh installs them): the "
+                     "recording tests that need it are skipped");
+}
+
+static char *short_ring_file(void)
+{
+    static char yaml[64];
+    snprintf(yaml, sizeof yaml, "/tmp/lstest-movie-%ld.yaml", (long)getpid());
+    FILE *f = fopen(yaml, "w");
+    cr_assert_not_null(f);
+    fputs(short_ring_yaml, f);
+    fclose(f);
+    return yaml;
+}
+
+/* What ffprobe finds in the first video stream after decoding every frame. */
+static void probe_movie(const char *path, int *w, int *h, long *frames)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd,
+             "ffprobe -v error -count_frames -select_streams v:0 -show_entries "
+             "stream=width,height,nb_read_frames -of csv=p=0 %s",
+             path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "ffprobe: %s", err);
+    cr_assert_eq(sscanf(out, "%d,%d,%ld", w, h, frames), 3, "ffprobe said: %s", out);
+    free(out), free(err);
+}
+
+/* No file and no temporary file beside it. */
+static void expect_no_movie(const char *path)
+{
+    char cmd[4096], *out, *err;
+    cr_expect_neq(access(path, F_OK), 0, "%s was written", path);
+    snprintf(cmd, sizeof cmd, "ls %s.tmp* 2>/dev/null", path);
+    ls_test_run(cmd, &out, &err);
+    cr_expect_str_empty(out, "a temporary file was left: %s", out);
+    free(out), free(err);
+}
+
+/* PSNR (dB, over all planes) of frame k of a movie against a PNG of the same size. */
+static double frame_psnr(const char *movie, long k, const char *png)
+{
+    char cmd[4096], *out, *err;
+    snprintf(cmd, sizeof cmd,
+             "ffmpeg -hide_banner -nostats -i %s -i %s -lavfi \"[0:v]select=eq(n\\,%ld)[a];"
+             "[a][1:v]psnr\" -f null - 2>&1 | sed -n 's/.*average:\\([0-9.inf]*\\).*/\\1/p'",
+             movie, png, k);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "%s", err);
+    double db = strncmp(out, "inf", 3) == 0 ? INFINITY : atof(out);
+    cr_assert(db > 0, "no PSNR in: %s", out);
+    free(out), free(err);
+    return db;
+}
+
+Test(view_record, mp4_has_one_frame_per_step_of_speedup_over_fps, .timeout = 120)
+{
+    need_ffmpeg();
+    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
+    snprintf(cmd, sizeof cmd, "%s view %s --record %s --speedup 20 --fps 10 --size 640x480",
+             ls_test_cli(), yaml, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    cr_expect_str_empty(err);
+    free(out), free(err);
+    int w, h;
+    long n;
+    probe_movie(path, &w, &h, &n);
+    cr_expect_eq(w, 640);
+    cr_expect_eq(h, 480);
+    cr_expect_eq(n, 30, "60 s at 20x and 10 frames/s is 3 s of video, 30 frames; got %ld", n);
+    /* Frame 15 is the picture at 15 * 20 / 10 = 30 s: the screenshot at --at 30 (at the speed
+     * the status line then shows alike) matches it up to H.264's loss, which on flat graphics
+     * is above 40 dB; a step later (31 s) every car has moved 5 cells and the match is far
+     * worse. */
+    char png[80];
+    snprintf(png, sizeof png, "%s.png", path);
+    double db[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "SDL_VIDEODRIVER=offscreen %s view %s --screenshot %s --at %d --speed 20 "
+                 "--size 640x480",
+                 ls_test_cli(), yaml, png, 30 + i);
+        cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+        free(out), free(err);
+        db[i] = frame_psnr(path, 15, png);
+        unlink(png);
+    }
+    cr_expect_gt(db[0], 40, "frame 15 is not the picture at 30 s: PSNR %.1f dB", db[0]);
+    cr_expect_gt(db[0], db[1] + 6,
+                 "frame 15 is as near the picture at 31 s (%.1f dB) as at 30 s "
+                 "(%.1f dB)",
+                 db[1], db[0]);
+    unlink(path);
+    unlink(yaml);
+}
+
+Test(view_record, gif_is_half_size_at_10_frames_per_second_by_default, .timeout = 120)
+{
+    need_ffmpeg();
+    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.gif", (long)getpid());
+    snprintf(cmd, sizeof cmd, "%s view %s --record %s --speedup 20 --size 800x600", ls_test_cli(),
+             yaml, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    int w, h;
+    long n;
+    probe_movie(path, &w, &h, &n);
+    cr_expect_eq(w, 400);
+    cr_expect_eq(h, 300);
+    cr_expect_eq(n, 30, "60 s at 20x and 10 frames/s is 30 frames; got %ld", n);
+    unlink(path);
+    /* --from and --to cut the run: 10 s to 50 s at 20x and 5 frames/s is 2 s, 10 frames. */
+    snprintf(cmd, sizeof cmd,
+             "%s view %s --record %s --from 10 --to 50 --speedup 20 --fps 5 --size 800x600",
+             ls_test_cli(), yaml, path);
+    cr_assert_eq(ls_test_run(cmd, &out, &err), 0, "stderr: %s", err);
+    free(out), free(err);
+    probe_movie(path, &w, &h, &n);
+    cr_expect_eq(n, 10, "got %ld frames", n);
+    unlink(path);
+    unlink(yaml);
+}
+
+Test(view_record, bad_options_exit_2_with_one_line_and_no_file)
+{
+    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
+    const char *bad[] = {"--fps -5",          "--fps 0",        "--fps 2.5",
+                         "--speedup 0",       "--speedup -3",   "--from 30 --to 20",
+                         "--from 40 --to 40", "--from 60",      "--to 61",
+                         "--at 10",           "--size 641x480", "--screenshot x.png"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(cmd, sizeof cmd, ONE_LINE_ENV " %s view %s --record %s %s", ls_test_cli(), yaml,
+                 path, bad[i]);
+        cr_expect_eq(ls_test_run(cmd, &out, &err), 2, "%s: %s", bad[i], err);
+        cr_expect(strncmp(err, "lanesim view: --", 16) == 0, "%s: %s", bad[i], err);
+        cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "%s: not one line: %s", bad[i], err);
+        free(out), free(err);
+        expect_no_movie(path);
+    }
+    const char *odd[] = {"--record /tmp/lstest-movie.avi",
+                         "--record /tmp/lstest-movie",
+                         "--speedup 10",
+                         "--from 5",
+                         "--to 5",
+                         "--fps 5"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        snprintf(cmd, sizeof cmd, ONE_LINE_ENV " %s view %s %s", ls_test_cli(), yaml, odd[i]);
+        cr_expect_eq(ls_test_run(cmd, &out, &err), 2, "%s: %s", odd[i], err);
+        cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "%s: not one line: %s", odd[i], err);
+        free(out), free(err);
+    }
+    expect_no_movie("/tmp/lstest-movie.avi");
+    unlink(yaml);
+}
+
+Test(view_record, without_ffmpeg_exits_1_with_one_line_and_no_file)
+{
+    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
+    snprintf(cmd, sizeof cmd, ONE_LINE_ENV " PATH=/nonexistent %s view %s --record %s",
+             ls_test_cli(), yaml, path);
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 1, "%s", err);
+    cr_expect(strstr(err, "ffmpeg") && strstr(err, "tools/setup.sh"), "%s", err);
+    cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+    free(out), free(err);
+    expect_no_movie(path);
+    unlink(yaml);
+}
+
+/* SIGINT in the middle of a long recording (the 101-92 interchange, 10 simulated minutes at 1x:
+ * 18000 frames) stops it with status 130 and leaves neither the movie nor its temporary file. */
+Test(view_record, interrupted_recording_leaves_no_file, .timeout = 120)
+{
+    need_ffmpeg();
+    char path[64], cmd[4096], *out, *err;
+    snprintf(path, sizeof path, "/tmp/lstest-movie-int-%ld.mp4", (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "{ " ONE_LINE_ENV " %s view %s --record %s --to 600 --speedup 1 & pid=$!; "
+             "sleep 3; kill -INT $pid; wait $pid; }",
+             ls_test_cli(), ls_test_src("scenarios/us101-sr92.yaml"), path);
+    cr_expect_eq(ls_test_run(cmd, &out, &err), 130, "%s", err);
+    cr_expect_str_eq(err, "lanesim view: interrupted; no movie written\n");
+    free(out), free(err);
+    expect_no_movie(path);
+}

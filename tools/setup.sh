@@ -13,6 +13,9 @@ PKGS="$PKGS clang libclang-rt-14-dev valgrind"
 # `lanesim plot` draws with gnuplot (its tests too); gnuplot-nox has the pngcairo, pdfcairo and
 # svg terminals without an X11 dependency.
 PKGS="$PKGS gnuplot-nox"
+# `lanesim view --record` encodes its movies (MP4, GIF) with the ffmpeg program; its tests decode
+# them with ffprobe, which comes with it.
+PKGS="$PKGS ffmpeg"
 [ "${LANESIM_EXTRA_PKGS:-}" ] && PKGS="$PKGS $LANESIM_EXTRA_PKGS"
 missing=""
 for p in $PKGS; do
