@@ -6,6 +6,7 @@
 #define LS_CLI_COMMON_H
 
 #include <getopt.h>
+#include <signal.h>
 
 #include "lanesim/lanesim.h"
 
@@ -69,5 +70,22 @@ int ls_cli_fail(int status, const char *cmd, const char *fmt, ...)
 
 /* Parses a strictly positive number of the whole string; returns 0 on success. */
 int ls_cli_parse_positive(const char *s, double *out);
+
+/* Wall-clock seconds since an arbitrary origin (monotonic). */
+double ls_cli_now(void);
+
+/* A progress line on stderr when stderr is a terminal, after the work has taken a second. */
+typedef struct ls_progress {
+    int enabled;
+    double start, last;
+} ls_progress;
+
+void ls_progress_begin(ls_progress *p, int quiet);
+void ls_progress_update(ls_progress *p, double done_fraction, const char *rate_text);
+void ls_progress_end(ls_progress *p);
+
+/* Set by SIGINT/SIGTERM; long loops poll it and stop cleanly. */
+extern volatile sig_atomic_t ls_cli_interrupted;
+void ls_cli_catch_signals(void);
 
 #endif

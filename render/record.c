@@ -15,68 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_common.h"
+
 extern char **environ;
-
-/* lanesim-view links none of the lanesim command's own code (its progress line and signal
- * handling included: tests/test_view.c checks), so the recording keeps its own few lines of both,
- * behaving alike: SIGINT/SIGTERM set a flag the loop polls, and the bar is cli.c's. */
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-typedef struct saved_signals {
-    struct sigaction intr, term, pipe;
-} saved_signals;
-
-static void catch_signals(saved_signals *old)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, &old->intr);
-    sigaction(SIGTERM, &sa, &old->term);
-    /* ffmpeg quitting early must be a write error to report, not a silent death. */
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, &old->pipe);
-}
-
-static void restore_signals(const saved_signals *old)
-{
-    sigaction(SIGINT, &old->intr, NULL);
-    sigaction(SIGTERM, &old->term, NULL);
-    sigaction(SIGPIPE, &old->pipe, NULL);
-}
-
-typedef struct progress {
-    int on;
-    double start, last; /* s, ls_viewer_now */
-} progress;
-
-static void progress_update(progress *p, long done, long total)
-{
-    double now = ls_viewer_now();
-    if (!p->on || now - p->start < 1.0 || now - p->last < 0.2) return;
-    p->last = now;
-    double f = (double)done / (double)total;
-    double left = done > 0 ? (now - p->start) * (1 - f) / f : 0;
-    char bar[31];
-    int filled = (int)(f * 30);
-    for (int i = 0; i < 30; i++) bar[i] = i < filled ? '#' : '.';
-    bar[30] = 0;
-    fprintf(stderr, "\r[%s] %3.0f%%  frame %ld of %ld  %.0f s left ", bar, f * 100, done, total,
-            left);
-    fflush(stderr);
-}
-
-static void progress_end(const progress *p)
-{
-    if (p->on && ls_viewer_now() - p->start >= 1.0) fprintf(stderr, "\r%70s\r", "");
-}
 
 int ls_movie_kind_of(const char *path)
 {
@@ -199,7 +140,7 @@ static int write_all(int fd, const unsigned char *buf, size_t n)
     while (n) {
         ssize_t k = write(fd, buf, n);
         if (k < 0) {
-            if (errno == EINTR && !interrupted) continue;
+            if (errno == EINTR && !ls_cli_interrupted) continue;
             return -1;
         }
         buf += k;
@@ -237,23 +178,26 @@ static int frames(ls_viewer *v, const ls_movie_plan *p, encoder *e, unsigned cha
                   char *err, size_t err_size)
 {
     long n = ls_movie_frames(p);
-    progress pr = {!p->quiet && isatty(STDERR_FILENO), ls_viewer_now(), ls_viewer_now()};
+    ls_progress pr;
+    ls_progress_begin(&pr, p->quiet);
     int rc = 0;
     for (long k = 0; k < n && !rc; k++) {
-        if (interrupted) break;
+        if (ls_cli_interrupted) break;
         ls_status st = step_to(&v->scene, p->from_s + (double)k * p->speedup / p->fps);
         if (st != LS_OK) {
             snprintf(err, err_size, "the simulation stopped: %s", ls_status_name(st));
             rc = -1;
         } else if ((rc = draw_frame(v, px, w, err, err_size)) == 0 &&
-                   write_all(e->fd, px, (size_t)w * (size_t)h * 3) != 0 && !interrupted) {
+                   write_all(e->fd, px, (size_t)w * (size_t)h * 3) != 0 && !ls_cli_interrupted) {
             snprintf(err, err_size, "writing to ffmpeg: %s", strerror(errno));
             rc = -1;
         }
-        progress_update(&pr, k + 1, n);
+        char text[64];
+        snprintf(text, sizeof text, "frame %ld of %ld", k + 1, n);
+        ls_progress_update(&pr, (double)(k + 1) / (double)n, text);
     }
-    progress_end(&pr);
-    return rc ? rc : interrupted ? 130 : 0;
+    ls_progress_end(&pr);
+    return rc ? rc : ls_cli_interrupted ? 130 : 0;
 }
 
 int ls_viewer_record(ls_viewer *v, const ls_movie_plan *p, char *err, size_t err_size)
@@ -277,9 +221,14 @@ int ls_viewer_record(ls_viewer *v, const ls_movie_plan *p, char *err, size_t err
     snprintf(rate, sizeof rate, "%d", p->fps);
     const char *argv[40];
     ffmpeg_args(p, size, rate, tmp, argv);
-    saved_signals old;
-    interrupted = 0;
-    catch_signals(&old);
+    /* SIGINT and SIGTERM set the flag the frame loop polls; ffmpeg quitting early must be a
+     * write error to report, not a silent death by SIGPIPE. */
+    ls_cli_catch_signals();
+    struct sigaction ignore, old_pipe;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, &old_pipe);
     encoder e;
     int rc = spawn_ffmpeg(&e, argv, err, err_size);
     if (rc == 0) {
@@ -296,7 +245,7 @@ int ls_viewer_record(ls_viewer *v, const ls_movie_plan *p, char *err, size_t err
         }
         if (rc != 0) unlink(tmp);
     }
-    restore_signals(&old);
+    sigaction(SIGPIPE, &old_pipe, NULL);
     free(px);
     return rc;
 }
