@@ -157,3 +157,30 @@ ls_test_flow ls_test_ring_flow(const ls_scenario *s, int warmup, int steps, int 
     f.stderr_mean = sqrt(var > 0 ? var : 0) / sqrt((double)batches);
     return f;
 }
+
+void ls_test_expect_problems(const char *name, const char *yaml, const char *const *want, int n)
+{
+    ls_scenario s;
+    ls_diags d;
+    ls_diags_clear(&d);
+    cr_assert_eq(ls_scenario_load(name, yaml, strlen(yaml), NULL, 0, &s, &d), LS_ERR_INPUT);
+    cr_assert_eq(d.count, n, "%d problems, expected %d", d.count, n);
+    for (int i = 0; i < n; i++) {
+        char line[512];
+        ls_diag_format(&d.items[i], line, sizeof line);
+        cr_expect(strncmp(line, want[i], strlen(want[i])) == 0, "%s", line);
+    }
+}
+
+const char *ls_test_temp_file(const char *tag, const char *text)
+{
+    static char buf[8][128];
+    static int next;
+    char *path = buf[next++ % 8];
+    snprintf(path, sizeof buf[0], "/tmp/lstest-%s-%ld.yaml", tag, (long)getpid());
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0, "%s", path);
+    return path;
+}

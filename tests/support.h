@@ -13,6 +13,14 @@ char *ls_test_read(const char *path, size_t *len);
 /* Runs a shell command, captures stdout and stderr (malloc'd) and returns the exit status. */
 int ls_test_run(const char *command, char **out, char **err);
 
+/* Loads YAML text named `name` and expects LS_ERR_INPUT with exactly n problems, the i-th
+ * starting with want[i] (file:line:column: key.path: message). */
+void ls_test_expect_problems(const char *name, const char *yaml, const char *const *want, int n);
+
+/* Writes `text` to /tmp/lstest-TAG-PID.yaml and returns its path (valid for the next seven
+ * calls); fails the test if it cannot. */
+const char *ls_test_temp_file(const char *tag, const char *text);
+
 #endif
 
 #include "lanesim/lanesim.h"

@@ -887,12 +887,8 @@ Test(view_cli, follow_near_follows_the_nearest_vehicle_of_the_lane)
 
 Test(view_cli, bad_follow_near_exits_2)
 {
-    char yaml[64], cmd[4096], *out, *err;
-    snprintf(yaml, sizeof yaml, "/tmp/lstest-open-%ld.yaml", (long)getpid());
-    FILE *f = fopen(yaml, "w");
-    cr_assert_not_null(f);
-    fputs(open_yaml, f);
-    fclose(f);
+    const char *yaml = ls_test_temp_file("open", open_yaml);
+    char cmd[4096], *out, *err;
     const char *bad[] = {"--follow-near x", "--follow-near 100,", "--follow-near -5",
                          "--follow-near 100,3", "--follow-near 800", "--follow-near 10,0",
                          "--follow-near 1,1.5", "--follow 3 --follow-near 10",
@@ -972,16 +968,6 @@ static void open_probes(fixture *f)
     open_probes_of(f, probe_yaml);
 }
 
-static char *probe_yaml_file(void)
-{
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/lstest-probes-%ld.yaml", (long)getpid());
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(probe_yaml, f);
-    fclose(f);
-    return path;
-}
 
 static SDL_Color png_pixel(SDL_Surface *s, int x, int y)
 {
@@ -1025,7 +1011,8 @@ static int alone(const found_probe *p, int n, int i, double m_per_px, double px)
  * from a world of our own run to the same time, the pixels from the layout's mapping. */
 Test(view_probes, screenshot_shows_each_probe_ringed_in_its_strategy_colour, .timeout = 60)
 {
-    char *yaml = probe_yaml_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("probes", probe_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-probes-%ld.png", (long)getpid());
     snprintf(cmd, sizeof cmd,
              "SDL_VIDEODRIVER=offscreen %s view %s --probes --at 100 --size 1000x700 "
@@ -1248,7 +1235,8 @@ Test(view_probes, follow_strategy_option_matches_follow_of_the_chain_probe, .tim
     }
     ls_world_destroy(w);
     cr_assert_neq(id, 0);
-    char *yaml = probe_yaml_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("probes", probe_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-chain-%ld.png", (long)getpid());
     char *png[2];
     size_t len[2];
@@ -1275,7 +1263,8 @@ Test(view_probes, follow_strategy_option_matches_follow_of_the_chain_probe, .tim
 
 Test(view_probes, bad_probe_options_exit_2_with_one_line)
 {
-    char *yaml = probe_yaml_file(), cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("probes", probe_yaml);
+    char cmd[4096], *out, *err;
     struct {
         const char *scenario, *opts, *says;
     } bad[] = {
@@ -1323,16 +1312,6 @@ static const char meter_yaml[] =
 
 #define METER_STOP_M 300.0
 
-static char *meter_yaml_file(const char *yaml, const char *tag)
-{
-    static char path[96];
-    snprintf(path, sizeof path, "/tmp/lstest-meter-%s-%ld.yaml", tag, (long)getpid());
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(yaml, f);
-    fclose(f);
-    return path;
-}
 
 /* `lanesim view --at t --size 1000x700 --screenshot` of a scenario file, as RGB24. */
 static SDL_Surface *meter_screenshot(const char *yaml_path, double t)
@@ -1425,7 +1404,7 @@ Test(view_meters, screenshot_shows_the_light_and_the_queue, .timeout = 60)
               stop_x);
     cr_assert(head.box.y >= row_top && head.box.y + head.box.h <= row_top + L.lane_px);
     cr_assert(head.red.y + head.red.h <= head.green.y, "red above green");
-    char *yaml = meter_yaml_file(meter_yaml, "on");
+    const char *yaml = ls_test_temp_file("meter-on", meter_yaml);
     for (int green = 0; green < 2; green++) {
         ls_meter_state ms = {0};
         double t = meter_time(&sc, 40 + green, green, &ms);
@@ -1476,7 +1455,7 @@ Test(view_meters, unmetered_ramp_draws_no_signal, .timeout = 60)
     memcpy(at, "kind: none ", 11);
     const char *names[] = {"metered", "unmetered"};
     for (int i = 0; i < 2; i++) {
-        char *yaml = meter_yaml_file(i ? plain : meter_yaml, names[i]);
+        const char *yaml = ls_test_temp_file(names[i], i ? plain : meter_yaml);
         SDL_Surface *png = meter_screenshot(yaml, 60);
         int found = 0;
         for (int y = top; y < top + (int)L.lane_px; y++)
@@ -1520,16 +1499,6 @@ static void need_ffmpeg(void)
                      "recording tests that need it are skipped");
 }
 
-static char *short_ring_file(void)
-{
-    static char yaml[64];
-    snprintf(yaml, sizeof yaml, "/tmp/lstest-movie-%ld.yaml", (long)getpid());
-    FILE *f = fopen(yaml, "w");
-    cr_assert_not_null(f);
-    fputs(short_ring_yaml, f);
-    fclose(f);
-    return yaml;
-}
 
 /* What ffprobe finds in the first video stream after decoding every frame. */
 static void probe_movie(const char *path, int *w, int *h, long *frames)
@@ -1573,7 +1542,8 @@ static double frame_psnr(const char *movie, long k, const char *png)
 Test(view_record, mp4_has_one_frame_per_step_of_speedup_over_fps, .timeout = 120)
 {
     need_ffmpeg();
-    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("movie", short_ring_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
     snprintf(cmd, sizeof cmd, "%s view %s --record %s --speedup 20 --fps 10 --size 640x480",
              ls_test_cli(), yaml, path);
@@ -1615,7 +1585,8 @@ Test(view_record, mp4_has_one_frame_per_step_of_speedup_over_fps, .timeout = 120
 Test(view_record, gif_is_half_size_at_10_frames_per_second_by_default, .timeout = 120)
 {
     need_ffmpeg();
-    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("movie", short_ring_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.gif", (long)getpid());
     snprintf(cmd, sizeof cmd, "%s view %s --record %s --speedup 20 --size 800x600", ls_test_cli(),
              yaml, path);
@@ -1642,7 +1613,8 @@ Test(view_record, gif_is_half_size_at_10_frames_per_second_by_default, .timeout 
 
 Test(view_record, bad_options_exit_2_with_one_line_and_no_file)
 {
-    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("movie", short_ring_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
     const char *bad[] = {"--fps -5",          "--fps 0",        "--fps 2.5",
                          "--speedup 0",       "--speedup -3",   "--from 30 --to 20",
@@ -1675,7 +1647,8 @@ Test(view_record, bad_options_exit_2_with_one_line_and_no_file)
 
 Test(view_record, without_ffmpeg_exits_1_with_one_line_and_no_file)
 {
-    char *yaml = short_ring_file(), path[64], cmd[4096], *out, *err;
+    const char *yaml = ls_test_temp_file("movie", short_ring_yaml);
+    char path[64], cmd[4096], *out, *err;
     snprintf(path, sizeof path, "/tmp/lstest-movie-%ld.mp4", (long)getpid());
     snprintf(cmd, sizeof cmd, ONE_LINE_ENV " PATH=/nonexistent %s view %s --record %s",
              ls_test_cli(), yaml, path);
