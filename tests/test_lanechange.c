@@ -74,6 +74,42 @@ Test(lanechange, single_look_acceptance_is_exp_minus_qT, .timeout = 600)
     }
 }
 
+/* A probe's patience p scales the critical gap: under Poisson arrivals a single look then
+ * succeeds with probability exp(-q p T) (docs/model.md, "Probes"). q = 1200 veh/h, p = 0.5 and
+ * 2, within 0.03 like the single look above. */
+Test(lanechange, patience_scales_the_critical_gap, .timeout = 600)
+{
+    const char *sets[] = {"demand.mainline.flow=1200"};
+    ls_scenario s;
+    ls_test_scenario(merge_road, sets, 1, &s);
+    ls_world *w = ls_test_world(&s);
+    step(w, 1200);
+    double T = ta_expected(25.0, 8, 1, 3.7) + (30.0 - 25.0) / (1 + 1);
+    const double patience[] = {0.5, 2.0};
+    long looks = 0, accepted[2] = {0, 0};
+    for (int t = 0; t < 10000; t++) {
+        step(w, 1);
+        for (int p = 0; p < N_POINTS; p++) {
+            int32_t front = 400 + 200 * p;
+            ls_neighbours n;
+            ls_lc_times lt;
+            ls_lc_neighbours(w, 0, front, 3, &n);
+            looks++;
+            for (int k = 0; k < 2; k++) {
+                ls_lc_evaluate(w, 0, front, 3, 5, 0.0, 0, patience[k], &n, &lt);
+                accepted[k] += lt.accept;
+            }
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        double rate = (double)accepted[k] / looks, expect = exp(-1200.0 / 3600 * patience[k] * T);
+        cr_log_info("patience %g: accepted %.4f, exp(-q p T) %.4f", patience[k], rate, expect);
+        cr_expect(fabs(rate - expect) < 0.03, "patience %g: accepted %.4f, exp(-q p T) = %.4f",
+                  patience[k], rate, expect);
+    }
+    ls_world_destroy(w);
+}
+
 /* A driver at rest waiting for a gap (watching continuously: it starts as soon as a gap
  * opens, between steps included) waits on average Adams' delay (exp(qT) - 1 - qT) / q, with
  * T = Ta(0) + Tb x forced_factor (a forced merge at full urgency). Virtual drivers do not merge,
