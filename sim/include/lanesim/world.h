@@ -302,7 +302,8 @@ typedef struct ls_probe_result {
     double departure_s;   /* s: joined its entry queue */
     ls_probe_status status;
     double travel_time_s; /* s from departure to the end of its trip, waits included (finished) */
-    int lane_changes;     /* on the road, both legs of an exit_reenter trip */
+    int lane_changes;     /* on the road, both legs of an exit_reenter trip (counted as each leg
+                             ends: 0 for a probe still on its first leg) */
     uint64_t id;          /* the vehicle's id (of its first leg) */
     /* Traffic I, over the steps it spent in a mainline lane: */
     uint32_t passed_by;   /* vehicles in any lane that went from behind (or level) to ahead */
